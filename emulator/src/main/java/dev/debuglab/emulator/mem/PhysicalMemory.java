@@ -1,0 +1,110 @@
+package dev.debuglab.emulator.mem;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Flat physical address space: one RAM region and any number of MMIO windows. Little-endian.
+ * An access that hits neither sets {@link #fault} (the caller turns it into the architectural
+ * synchronous external abort) and reads as 0; nothing is thrown.
+ */
+public final class PhysicalMemory {
+    private static final VarHandle I16 = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle I32 = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle I64 = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    public final long ramBase;
+    public final byte[] ram;
+    private final List<Window> windows = new ArrayList<>();
+    /** Set by an access outside RAM and every device; cleared by the caller before the access. */
+    public boolean fault;
+    /** Bumped on every RAM write, so an instruction cache can tell when code may have changed. */
+    public long writeGeneration;
+
+    private record Window(long base, long size, MmioDevice device) {}
+
+    public PhysicalMemory(long ramBase, int ramSize) {
+        this.ramBase = ramBase;
+        this.ram = new byte[ramSize];
+    }
+
+    public void map(long base, long size, MmioDevice device) {
+        windows.add(new Window(base, size, device));
+    }
+
+    /** True if [pa, pa+size) lies wholly inside RAM. */
+    public boolean inRam(long pa, int size) {
+        long off = pa - ramBase;
+        return off >= 0 && off <= ram.length - size;
+    }
+
+    public boolean isMapped(long pa, int size) {
+        return inRam(pa, size) || window(pa, size) != null;
+    }
+
+    private Window window(long pa, int size) {
+        for (Window w : windows) {
+            long off = pa - w.base;
+            if (off >= 0 && off <= w.size - size) return w;
+        }
+        return null;
+    }
+
+    /** Reads 1, 2, 4 or 8 bytes, zero-extended. */
+    public long read(long pa, int size) {
+        long off = pa - ramBase;
+        if (off >= 0 && off <= ram.length - size) {
+            int o = (int) off;
+            switch (size) {
+                case 1: return ram[o] & 0xFFL;
+                case 2: return ((short) I16.get(ram, o)) & 0xFFFFL;
+                case 4: return ((int) I32.get(ram, o)) & 0xFFFFFFFFL;
+                default: return (long) I64.get(ram, o);
+            }
+        }
+        Window w = window(pa, size);
+        if (w == null) {
+            fault = true;
+            return 0;
+        }
+        return w.device.read(pa - w.base, size);
+    }
+
+    public void write(long pa, int size, long value) {
+        long off = pa - ramBase;
+        if (off >= 0 && off <= ram.length - size) {
+            int o = (int) off;
+            writeGeneration++;
+            switch (size) {
+                case 1: ram[o] = (byte) value; break;
+                case 2: I16.set(ram, o, (short) value); break;
+                case 4: I32.set(ram, o, (int) value); break;
+                default: I64.set(ram, o, value); break;
+            }
+            return;
+        }
+        Window w = window(pa, size);
+        if (w == null) {
+            fault = true;
+            return;
+        }
+        w.device.write(pa - w.base, size, value);
+    }
+
+    /** Reads an aligned 32-bit instruction word from RAM; sets {@link #fault} outside RAM. */
+    public int fetch(long pa) {
+        long off = pa - ramBase;
+        if (off >= 0 && off <= ram.length - 4) return (int) I32.get(ram, (int) off);
+        fault = true;
+        return 0;
+    }
+
+    public void load(long pa, byte[] bytes) {
+        if (!inRam(pa, bytes.length)) throw new IllegalArgumentException("segment outside RAM");
+        System.arraycopy(bytes, 0, ram, (int) (pa - ramBase), bytes.length);
+        writeGeneration++;
+    }
+}
