@@ -27,6 +27,8 @@ public final class Exceptions {
         cpu.pc = (cpu.sys.vbar[target] & ~0x7FFL) + vectorOffset;
         cpu.exceptionTaken = true;
         cpu.lastException = r;
+        if (cpu.exceptionListener != null)
+            cpu.exceptionListener.taken(r, from, target, cpu.sys.esr[target], cpu.sys.elr[target], cpu.pc);
     }
 
     /** UNDEFINED at the current PC. */

@@ -1,5 +1,6 @@
 package dev.debuglab.emulator.cpu;
 
+import dev.debuglab.emulator.arch.ExceptionListener;
 import dev.debuglab.emulator.arch.ExceptionRecord;
 import dev.debuglab.emulator.mem.PhysicalMemory;
 import dev.debuglab.emulator.sysreg.SystemRegisters;
@@ -34,6 +35,10 @@ public final class Cpu {
 
     /** Set by {@code Exceptions.take} when an exception is taken during the current instruction. */
     public boolean exceptionTaken;
+    /** Told of every exception entry; null for none. */
+    public ExceptionListener exceptionListener;
+    /** Set when the machine stops the PE (semihosting exit, budget); the interpreter loop stops. */
+    public boolean halted;
     /** The last exception taken (for tracing); null before the first. */
     public ExceptionRecord lastException;
     /** Set by the execute routine of ERET (the step state machine does not advance after it). */
