@@ -39,6 +39,17 @@ public final class Cpu {
     public ExceptionListener exceptionListener;
     /** Set when the machine stops the PE (semihosting exit, budget); the interpreter loop stops. */
     public boolean halted;
+    /** Why the PE stopped (shown to the user), when {@link #halted}. */
+    public String stopReason;
+    /** Semihosting handler for HLT #0xF000; null = HLT is UNDEFINED. */
+    public SemihostingHandler semihosting;
+    /**
+     * True while a breakpoint or software step could fire: the interpreter then calls the
+     * {@code arch.Debug} hooks around every instruction. Maintained by the debug code.
+     */
+    public boolean debugChecks;
+    /** True while any watchpoint is enabled: data accesses then check them. Maintained by the debug code. */
+    public boolean watchpointsArmed;
     /** The last exception taken (for tracing); null before the first. */
     public ExceptionRecord lastException;
     /** Set by the execute routine of ERET (the step state machine does not advance after it). */
