@@ -10,6 +10,12 @@ import java.util.List;
  * Flat physical address space: one RAM region and any number of MMIO windows. Little-endian.
  * An access that hits neither sets {@link #fault} (the caller turns it into the architectural
  * synchronous external abort) and reads as 0; nothing is thrown.
+ *
+ * <p>Code marks keep a predecoded-instruction cache coherent: the cache marks every RAM page it
+ * holds instructions from ({@link #markCode}), and a write that lands on a marked page tells the
+ * {@link CodeListener}, which drops the predecoded words the write touched. Stores to pages
+ * without code pay one array test. Writes must go through {@link #write} or {@link #load}; code
+ * that writes {@link #ram} directly calls {@link #codeModified} afterwards.
  */
 public final class PhysicalMemory {
     private static final VarHandle I16 = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
@@ -21,14 +27,56 @@ public final class PhysicalMemory {
     private final List<Window> windows = new ArrayList<>();
     /** Set by an access outside RAM and every device; cleared by the caller before the access. */
     public boolean fault;
-    /** Bumped on every RAM write, so an instruction cache can tell when code may have changed. */
-    public long writeGeneration;
+    /** Size of the pages code marks are kept for. */
+    public static final int PAGE_SHIFT = 12;
+    /**
+     * Per RAM page: non-zero when a write starting in the page may touch cached code (the page
+     * holds code, or the next page does, so that a write straddling the boundary is seen).
+     */
+    private final byte[] codeMarks;
+    private CodeListener codeListener;
+
+    /** Told of writes to RAM that may have changed cached instructions. */
+    public interface CodeListener {
+        /** {@code size} bytes at RAM offset {@code ramOffset} were written. */
+        void codeWritten(long ramOffset, int size);
+    }
 
     private record Window(long base, long size, MmioDevice device) {}
 
     public PhysicalMemory(long ramBase, int ramSize) {
         this.ramBase = ramBase;
         this.ram = new byte[ramSize];
+        this.codeMarks = new byte[(int) (((long) ramSize + (1 << PAGE_SHIFT) - 1) >>> PAGE_SHIFT)];
+    }
+
+    public CodeListener codeListener() {
+        return codeListener;
+    }
+
+    public void setCodeListener(CodeListener listener) {
+        this.codeListener = listener;
+    }
+
+    /** Marks the RAM page holding RAM offset {@code ramOffset} as holding cached code. */
+    public void markCode(long ramOffset) {
+        int page = (int) (ramOffset >>> PAGE_SHIFT);
+        codeMarks[page] = 1;
+        if (page > 0) codeMarks[page - 1] = 1;
+    }
+
+    /** Forgets all code marks (the cache was flushed). */
+    public void clearCodeMarks() {
+        java.util.Arrays.fill(codeMarks, (byte) 0);
+    }
+
+    /** Tells the code listener that [pa, pa+size) of RAM changed behind {@link #write}'s back. */
+    public void codeModified(long pa, long size) {
+        long off = pa - ramBase;
+        if (codeListener == null || size <= 0) return;
+        long from = Math.max(0, off), to = Math.min(ram.length, off + size);
+        for (long o = from; o < to; o += Integer.MAX_VALUE / 2)
+            codeListener.codeWritten(o, (int) Math.min(to - o, Integer.MAX_VALUE / 2));
     }
 
     public void map(long base, long size, MmioDevice device) {
@@ -77,7 +125,7 @@ public final class PhysicalMemory {
         long off = pa - ramBase;
         if (off >= 0 && off <= ram.length - size) {
             int o = (int) off;
-            writeGeneration++;
+            if (codeMarks[o >>> PAGE_SHIFT] != 0 && codeListener != null) codeListener.codeWritten(o, size);
             switch (size) {
                 case 1: ram[o] = (byte) value; break;
                 case 2: I16.set(ram, o, (short) value); break;
@@ -105,6 +153,6 @@ public final class PhysicalMemory {
     public void load(long pa, byte[] bytes) {
         if (!inRam(pa, bytes.length)) throw new IllegalArgumentException("segment outside RAM");
         System.arraycopy(bytes, 0, ram, (int) (pa - ramBase), bytes.length);
-        writeGeneration++;
+        codeModified(pa, bytes.length);
     }
 }
