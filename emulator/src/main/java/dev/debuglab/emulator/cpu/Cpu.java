@@ -62,6 +62,14 @@ public final class Cpu {
     /** The event register (WFE/SEV). */
     public boolean eventRegister;
 
+    // Software-step bookkeeping, maintained by arch.Debug (architecture.md §10.2, §10.5).
+    /** The current instruction started in the Active-not-pending state (it is being stepped). */
+    public boolean stepping;
+    /** ... and it is a Load-Exclusive (for the step syndrome's EX bit). */
+    public boolean steppingExclusive;
+    /** ISV and EX of the next Software Step exception: the last instruction completed while stepped. */
+    public boolean stepSyndromeValid, stepSyndromeExclusive;
+
     public Cpu(PhysicalMemory mem) {
         this.mem = mem;
     }
