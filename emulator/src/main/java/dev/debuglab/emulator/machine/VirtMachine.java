@@ -3,10 +3,9 @@ package dev.debuglab.emulator.machine;
 import dev.debuglab.emulator.arch.ExceptionListener;
 import dev.debuglab.emulator.arch.ExceptionRecord;
 import dev.debuglab.emulator.cpu.Cpu;
+import dev.debuglab.emulator.cpu.Interpreter;
 import dev.debuglab.emulator.mem.PhysicalMemory;
 import java.io.OutputStream;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -158,7 +157,7 @@ public final class VirtMachine {
         long limit = startCount + budget;
         while (!cpu.halted && cpu.instructionsRetired < limit) {
             long before = cpu.instructionsRetired;
-            Engine.run(cpu, limit - cpu.instructionsRetired);
+            Interpreter.run(cpu, limit - cpu.instructionsRetired);
             if (cpu.instructionsRetired == before && !cpu.halted) break; // defensive: no progress
         }
         uart.flush();
@@ -188,41 +187,5 @@ public final class VirtMachine {
         }
         lastVector = vector;
         for (ExceptionListener l : listeners) l.taken(r, fromEl, toEl, esr, elr, vector);
-    }
-
-    /**
-     * Bridge to the fetch-execute loop {@code cpu.Interpreter.run(Cpu, long)}, which is written in
-     * parallel; bound reflectively until it is in the tree.
-     */
-    static final class Engine {
-        private static final Method RUN;
-
-        static {
-            Method m = null;
-            try {
-                m = Class.forName("dev.debuglab.emulator.cpu.Interpreter").getMethod("run", Cpu.class, long.class);
-            } catch (ReflectiveOperationException e) {
-                m = null;
-            }
-            RUN = m;
-        }
-
-        static void run(Cpu cpu, long max) {
-            if (RUN == null) {
-                cpu.halted = true;
-                cpu.stopReason = "the interpreter (cpu.Interpreter) is not built yet";
-                return;
-            }
-            try {
-                RUN.invoke(null, cpu, max);
-            } catch (InvocationTargetException e) {
-                Throwable t = e.getCause();
-                if (t instanceof RuntimeException re) throw re;
-                if (t instanceof Error err) throw err;
-                throw new IllegalStateException(t);
-            } catch (IllegalAccessException e) {
-                throw new IllegalStateException(e);
-            }
-        }
     }
 }
