@@ -18,7 +18,7 @@ import java.util.List;
  * {@link #UART_BASE}, Arm semihosting through {@code HLT #0xF000}; nothing else (no GIC, timer,
  * flash: an access there is an external abort).</li>
  * <li>Reset state for an ELF given to {@code -kernel} (QEMU loads it and jumps straight to
- * {@code e_entry}, no boot stub): PC = entry, PSTATE = EL2h with D, A, I, F set, NZCV = 0,
+ * {@code e_entry}, no boot stub): PC = entry, PSTATE = EL2h with D, A, I, F set, NZCV = Z,
  * X0..X30 = 0, SP_EL0 = SP_EL1 = SP_EL2 = 0 (the program sets its own stack), system registers
  * at their reset values. Checked against QEMU 7.2 by {@code ResetStateQemuTest}.</li>
  * <li>{@link Start#EL1} (our {@code --el1}; QEMU's analogue is {@code -M virt} without
@@ -36,6 +36,9 @@ public final class VirtMachine {
 
     /** HCR_EL2.RW, bit 31: the Execution state of EL1 is AArch64 (Arm ARM D19.2.48). */
     static final long HCR_EL2_RW = 1L << 31;
+
+    /** PSTATE.Z in {@link Cpu#nzcv}. */
+    static final int NZCV_Z = 4;
 
     /** Where execution starts. */
     public enum Start { EL2, EL1 }
@@ -133,7 +136,9 @@ public final class VirtMachine {
     public void reset(Start start) {
         java.util.Arrays.fill(cpu.x, 0);
         java.util.Arrays.fill(cpu.sp, 0);
-        cpu.nzcv = 0;
+        // NZCV is UNKNOWN after reset (Arm ARM, PE reset state); QEMU's reset reads back as Z = 1,
+        // N = C = V = 0, and we give programs the same flags.
+        cpu.nzcv = NZCV_Z;
         cpu.d = cpu.a = cpu.i = cpu.f = true;
         cpu.ss = cpu.il = false;
         cpu.spSel = 1;
