@@ -102,17 +102,28 @@ final class ArchModel {
      * @param osLockHonoured       false models Q1: QEMU tests OSLSR_EL1 bit 0 instead of OSLK (bit 1),
      *                             so the OS Lock never suppresses breakpoints, watchpoints or step
      * @param doubleLockImplemented ID_AA64DFR0_EL1.DoubleLock = 0b0000 on the machine being predicted
+     * @param isvAfterSteppedEret  the ISV reported by the step exception that follows a stepped
+     *                             ERET (architecturally either value; the project chooses 0)
      */
-    record Model(String id, boolean osLockHonoured, boolean doubleLockImplemented) {
-        static final Model ARCHITECTURE = new Model("ARCH", true, true);
+    record Model(String id, boolean osLockHonoured, boolean doubleLockImplemented, boolean isvAfterSteppedEret) {
+        static final Model ARCHITECTURE = new Model("ARCH", true, true, false);
 
         Model withDoubleLock(boolean implemented) {
-            return new Model(id, osLockHonoured, implemented);
+            return new Model(id, osLockHonoured, implemented, isvAfterSteppedEret);
         }
 
         /** Q1: the OS Lock is tested on the wrong bit (OSLSR_EL1 bit 0 instead of OSLK, bit 1). */
         Model withQ1() {
-            return new Model("Q1", false, doubleLockImplemented);
+            return new Model("Q1", false, doubleLockImplemented, isvAfterSteppedEret);
+        }
+
+        /**
+         * Q8: QEMU's choice of ISV where the architecture allows either value (§10.5): after a
+         * stepped ERET it reports ISV = 1 (it treats the ERET as a completed stepped instruction);
+         * the project reports 0.
+         */
+        Model withQ8() {
+            return new Model("Q8", osLockHonoured, doubleLockImplemented, true);
         }
     }
 
