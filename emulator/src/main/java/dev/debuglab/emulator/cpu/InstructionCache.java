@@ -16,13 +16,13 @@ public final class InstructionCache implements PhysicalMemory.CodeListener {
 
     final PhysicalMemory mem;
     final long ramBase, ramSize;
-    final Op[][] pages;
+    final DecodedOp[][] pages;
 
     private InstructionCache(PhysicalMemory mem) {
         this.mem = mem;
         this.ramBase = mem.ramBase;
         this.ramSize = mem.ram.length;
-        this.pages = new Op[(int) ((ramSize + (1 << PAGE_SHIFT) - 1) >>> PAGE_SHIFT)][];
+        this.pages = new DecodedOp[(int) ((ramSize + (1 << PAGE_SHIFT) - 1) >>> PAGE_SHIFT)][];
     }
 
     /** The cache of {@code mem}, created and attached on first use. */
@@ -34,15 +34,15 @@ public final class InstructionCache implements PhysicalMemory.CodeListener {
     }
 
     /** Decodes the word at RAM offset {@code off} (aligned, inside RAM) into its slot. */
-    Op fill(long off) {
+    DecodedOp fill(long off) {
         int pageIndex = (int) (off >>> PAGE_SHIFT);
-        Op[] page = pages[pageIndex];
+        DecodedOp[] page = pages[pageIndex];
         if (page == null) {
-            page = new Op[PAGE_WORDS];
+            page = new DecodedOp[PAGE_WORDS];
             pages[pageIndex] = page;
             mem.markCode(off);
         }
-        Op op = Predecoder.predecode(mem.fetch(ramBase + off));
+        DecodedOp op = Predecoder.predecode(mem.fetch(ramBase + off));
         page[(int) (off >>> 2) & (PAGE_WORDS - 1)] = op;
         return op;
     }
@@ -54,7 +54,7 @@ public final class InstructionCache implements PhysicalMemory.CodeListener {
             int pageIndex = (int) (word >>> (PAGE_SHIFT - 2));
             long pageEnd = ((long) pageIndex + 1) << (PAGE_SHIFT - 2);
             long stop = Math.min(last + 1, pageEnd);
-            Op[] page = pageIndex < pages.length ? pages[pageIndex] : null;
+            DecodedOp[] page = pageIndex < pages.length ? pages[pageIndex] : null;
             if (page != null)
                 Arrays.fill(page, (int) (word & (PAGE_WORDS - 1)), (int) (((stop - 1) & (PAGE_WORDS - 1)) + 1), null);
             word = stop;

@@ -36,12 +36,11 @@ public final class Interpreter {
      */
     public static long run(Cpu cpu, long maxInstructions) {
         InstructionCache cache = InstructionCache.of(cpu.mem);
-        final Op[][] pages = cache.pages;
+        final DecodedOp[][] pages = cache.pages;
         final long ramBase = cache.ramBase, ramSize = cache.ramSize;
         long n = 0;
         while (n < maxInstructions && !cpu.halted) {
             n++;
-            cpu.instructionsRetired++;
             cpu.exceptionTaken = false;
             cpu.eretExecuted = false;
             if (cpu.debugChecks && Debug.beforeFetch(cpu)) continue;
@@ -51,8 +50,8 @@ public final class Interpreter {
                 fetchFault(cpu, pc);
                 continue;
             }
-            Op[] page = pages[(int) (off >>> InstructionCache.PAGE_SHIFT)];
-            Op op = page == null ? null : page[(int) (off >>> 2) & (InstructionCache.PAGE_WORDS - 1)];
+            DecodedOp[] page = pages[(int) (off >>> InstructionCache.PAGE_SHIFT)];
+            DecodedOp op = page == null ? null : page[(int) (off >>> 2) & (InstructionCache.PAGE_WORDS - 1)];
             if (op == null) op = cache.fill(off);
             if (cpu.debugChecks && Debug.beforeExecute(cpu)) continue;
             if (cpu.il) {
@@ -62,6 +61,7 @@ public final class Interpreter {
             op.execute(cpu);
             if (cpu.debugChecks) Debug.afterExecute(cpu);
         }
+        cpu.instructionsRetired += n;
         return n;
     }
 

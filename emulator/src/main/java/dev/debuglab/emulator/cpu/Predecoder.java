@@ -23,13 +23,18 @@ public final class Predecoder {
     private Predecoder() {}
 
     /** The op of every UNDEFINED word: take the Undefined Instruction exception at this PC. */
-    public static final Op UNDEFINED = Exceptions::undefined;
+    public static final DecodedOp UNDEFINED = new DecodedOp() {
+        @Override
+        public void execute(Cpu cpu) {
+            Exceptions.undefined(cpu);
+        }
+    };
 
-    public static Op predecode(int word) {
+    public static DecodedOp predecode(int word) {
         Encoding e = Decoder.decode(word);
         if (e == null) return UNDEFINED;
         Op op = predecode(e, word);
-        return op == null ? UNDEFINED : op;
+        return op == null ? UNDEFINED : DecodedOp.of(op);
     }
 
     /** The op for {@code word}, which row {@code e} encodes; null = UNDEFINED (reserved field values). */

@@ -5,6 +5,8 @@ import static dev.debuglab.emulator.cpu.exec.Instr.bits;
 import static dev.debuglab.emulator.cpu.exec.Instr.field;
 import static dev.debuglab.emulator.cpu.exec.Pseudocode.signExtend;
 
+import dev.debuglab.emulator.cpu.Cpu;
+import dev.debuglab.emulator.cpu.DecodedOp;
 import dev.debuglab.emulator.cpu.Op;
 import dev.debuglab.emulator.isa.Encoding;
 
@@ -20,18 +22,31 @@ public final class Branches {
     /** B / BL: PC + SignExtend(imm26:'00'); BL writes PC + 4 to X30 (C6.2.26, C6.2.34). */
     public static Op branchImmediate(Encoding e, int w) {
         long offset = signExtend((long) field(e, w, "imm26") << 2, 28);
-        if (bit(w, 31)) return cpu -> {
-            cpu.x[30] = cpu.pc + 4;
-            cpu.pc += offset;
+        if (bit(w, 31)) return new DecodedOp() {
+            @Override
+            public void execute(Cpu cpu) {
+                cpu.x[30] = cpu.pc + 4;
+                cpu.pc += offset;
+            }
         };
-        return cpu -> cpu.pc += offset;
+        return new DecodedOp() {
+            @Override
+            public void execute(Cpu cpu) {
+                cpu.pc += offset;
+            }
+        };
     }
 
     /** B.cond: branch to PC + SignExtend(imm19:'00') if ConditionHolds(cond) (C6.2.25). */
     public static Op branchConditional(Encoding e, int w) {
         long offset = signExtend((long) field(e, w, "imm19") << 2, 21);
         int holds = Pseudocode.conditionTable(field(e, w, "cond"));
-        return cpu -> cpu.pc += ((holds >>> cpu.nzcv) & 1) != 0 ? offset : 4;
+        return new DecodedOp() {
+            @Override
+            public void execute(Cpu cpu) {
+                cpu.pc += ((holds >>> cpu.nzcv) & 1) != 0 ? offset : 4;
+            }
+        };
     }
 
     /** CBZ / CBNZ: compare W/X[t] with zero (C6.2.47, C6.2.46). */
@@ -40,7 +55,12 @@ public final class Branches {
         int t = field(e, w, "Rt");
         long offset = signExtend((long) field(e, w, "imm19") << 2, 21);
         long mask = sf ? -1L : 0xFFFFFFFFL;
-        return cpu -> cpu.pc += ((cpu.xreg(t) & mask) != 0) == nonzero ? offset : 4;
+        return new DecodedOp() {
+            @Override
+            public void execute(Cpu cpu) {
+                cpu.pc += ((cpu.xreg(t) & mask) != 0) == nonzero ? offset : 4;
+            }
+        };
     }
 
     /** TBZ / TBNZ: test bit b5:b40 of X[t] (C6.2.370, C6.2.369). */
@@ -49,7 +69,12 @@ public final class Branches {
         boolean op = bit(w, 24);
         int t = field(e, w, "Rt");
         long offset = signExtend((long) field(e, w, "imm14") << 2, 16);
-        return cpu -> cpu.pc += (((cpu.xreg(t) >>> bitPos) & 1) != 0) == op ? offset : 4;
+        return new DecodedOp() {
+            @Override
+            public void execute(Cpu cpu) {
+                cpu.pc += (((cpu.xreg(t) >>> bitPos) & 1) != 0) == op ? offset : 4;
+            }
+        };
     }
 
     /**
@@ -59,11 +84,19 @@ public final class Branches {
     public static Op branchRegister(Encoding e, int w) {
         int n = field(e, w, "Rn");
         int opc = bits(w, 24, 21);
-        if (opc == 0b0001) return cpu -> {
-            long target = cpu.xreg(n);
-            cpu.x[30] = cpu.pc + 4;
-            cpu.pc = target;
+        if (opc == 0b0001) return new DecodedOp() {
+            @Override
+            public void execute(Cpu cpu) {
+                long target = cpu.xreg(n);
+                cpu.x[30] = cpu.pc + 4;
+                cpu.pc = target;
+            }
         };
-        return cpu -> cpu.pc = cpu.xreg(n);
+        return new DecodedOp() {
+            @Override
+            public void execute(Cpu cpu) {
+                cpu.pc = cpu.xreg(n);
+            }
+        };
     }
 }

@@ -9,6 +9,7 @@ import static dev.debuglab.emulator.cpu.exec.Pseudocode.signExtend;
 import static dev.debuglab.emulator.cpu.exec.Pseudocode.truncate;
 
 import dev.debuglab.emulator.cpu.Cpu;
+import dev.debuglab.emulator.cpu.DecodedOp;
 import dev.debuglab.emulator.cpu.Op;
 import dev.debuglab.emulator.isa.BitMasks;
 import dev.debuglab.emulator.isa.Encoding;
@@ -26,9 +27,12 @@ public final class DataProcessingImmediate {
     public static Op adr(Encoding e, int w) {
         int d = field(e, w, "Rd");
         long imm = signExtend(((long) field(e, w, "immhi") << 2) | field(e, w, "immlo"), 21);
-        return cpu -> {
-            cpu.setXreg(d, cpu.pc + imm);
-            cpu.pc += 4;
+        return new DecodedOp() {
+            @Override
+            public void execute(Cpu cpu) {
+                cpu.setXreg(d, cpu.pc + imm);
+                cpu.pc += 4;
+            }
         };
     }
 
@@ -36,9 +40,12 @@ public final class DataProcessingImmediate {
     public static Op adrp(Encoding e, int w) {
         int d = field(e, w, "Rd");
         long imm = signExtend(((long) field(e, w, "immhi") << 2) | field(e, w, "immlo"), 21) << 12;
-        return cpu -> {
-            cpu.setXreg(d, (cpu.pc & ~0xFFFL) + imm);
-            cpu.pc += 4;
+        return new DecodedOp() {
+            @Override
+            public void execute(Cpu cpu) {
+                cpu.setXreg(d, (cpu.pc & ~0xFFFL) + imm);
+                cpu.pc += 4;
+            }
         };
     }
 
@@ -57,31 +64,46 @@ public final class DataProcessingImmediate {
             // The hot forms: ADD/SUB Xd|SP, Xn|SP, #imm (also MOV to/from SP).
             long addend = op ? -imm : imm;
             if (sf) {
-                if (n != 31 && d != 31) return cpu -> {
-                    cpu.x[d] = cpu.x[n] + addend;
-                    cpu.pc += 4;
+                if (n != 31 && d != 31) return new DecodedOp() {
+                    @Override
+                    public void execute(Cpu cpu) {
+                        cpu.x[d] = cpu.x[n] + addend;
+                        cpu.pc += 4;
+                    }
                 };
-                return cpu -> {
-                    cpu.setXregOrSp(d, cpu.xregOrSp(n) + addend);
-                    cpu.pc += 4;
+                return new DecodedOp() {
+                    @Override
+                    public void execute(Cpu cpu) {
+                        cpu.setXregOrSp(d, cpu.xregOrSp(n) + addend);
+                        cpu.pc += 4;
+                    }
                 };
             }
-            return cpu -> {
-                cpu.setXregOrSp(d, (cpu.xregOrSp(n) + addend) & 0xFFFFFFFFL);
-                cpu.pc += 4;
+            return new DecodedOp() {
+                @Override
+                public void execute(Cpu cpu) {
+                    cpu.setXregOrSp(d, (cpu.xregOrSp(n) + addend) & 0xFFFFFFFFL);
+                    cpu.pc += 4;
+                }
             };
         }
-        if (sf && n != 31 && d != 31) return cpu -> {
-            long x = cpu.x[n];
-            cpu.x[d] = x + operand2 + carryIn;
-            cpu.nzcv = Pseudocode.addWithCarryFlags64(x, operand2, carryIn);
-            cpu.pc += 4;
+        if (sf && n != 31 && d != 31) return new DecodedOp() {
+            @Override
+            public void execute(Cpu cpu) {
+                long x = cpu.x[n];
+                cpu.x[d] = x + operand2 + carryIn;
+                cpu.nzcv = Pseudocode.addWithCarryFlags64(x, operand2, carryIn);
+                cpu.pc += 4;
+            }
         };
-        return cpu -> {
-            long x = cpu.xregOrSp(n);
-            cpu.setXreg(d, truncate(x + operand2 + carryIn, sf));
-            cpu.nzcv = addWithCarryFlags(x, operand2, carryIn, sf);
-            cpu.pc += 4;
+        return new DecodedOp() {
+            @Override
+            public void execute(Cpu cpu) {
+                long x = cpu.xregOrSp(n);
+                cpu.setXreg(d, truncate(x + operand2 + carryIn, sf));
+                cpu.nzcv = addWithCarryFlags(x, operand2, carryIn, sf);
+                cpu.pc += 4;
+            }
         };
     }
 
@@ -99,23 +121,35 @@ public final class DataProcessingImmediate {
         if (masks == BitMasks.RESERVED) return null;
         long imm = masks[0];
         switch (opc) {
-            case 0b00: return cpu -> {
-                cpu.setXregOrSp(d, cpu.xreg(n) & imm);
-                cpu.pc += 4;
+            case 0b00: return new DecodedOp() {
+                @Override
+                public void execute(Cpu cpu) {
+                    cpu.setXregOrSp(d, cpu.xreg(n) & imm);
+                    cpu.pc += 4;
+                }
             };
-            case 0b01: return cpu -> {
-                cpu.setXregOrSp(d, truncate(cpu.xreg(n) | imm, sf));
-                cpu.pc += 4;
+            case 0b01: return new DecodedOp() {
+                @Override
+                public void execute(Cpu cpu) {
+                    cpu.setXregOrSp(d, truncate(cpu.xreg(n) | imm, sf));
+                    cpu.pc += 4;
+                }
             };
-            case 0b10: return cpu -> {
-                cpu.setXregOrSp(d, truncate(cpu.xreg(n) ^ imm, sf));
-                cpu.pc += 4;
+            case 0b10: return new DecodedOp() {
+                @Override
+                public void execute(Cpu cpu) {
+                    cpu.setXregOrSp(d, truncate(cpu.xreg(n) ^ imm, sf));
+                    cpu.pc += 4;
+                }
             };
-            default: return cpu -> {
-                long r = cpu.xreg(n) & imm;
-                cpu.setXreg(d, r);
-                cpu.nzcv = logicalFlags(r, sf);
-                cpu.pc += 4;
+            default: return new DecodedOp() {
+                @Override
+                public void execute(Cpu cpu) {
+                    long r = cpu.xreg(n) & imm;
+                    cpu.setXreg(d, r);
+                    cpu.nzcv = logicalFlags(r, sf);
+                    cpu.pc += 4;
+                }
             };
         }
     }
@@ -133,21 +167,30 @@ public final class DataProcessingImmediate {
         switch (opc) {
             case 0b00: { // MOVN
                 long v = truncate(~imm, sf);
-                return cpu -> {
-                    cpu.setXreg(d, v);
-                    cpu.pc += 4;
+                return new DecodedOp() {
+                    @Override
+                    public void execute(Cpu cpu) {
+                        cpu.setXreg(d, v);
+                        cpu.pc += 4;
+                    }
                 };
             }
             case 0b10: // MOVZ
-                return cpu -> {
-                    cpu.setXreg(d, imm);
-                    cpu.pc += 4;
+                return new DecodedOp() {
+                    @Override
+                    public void execute(Cpu cpu) {
+                        cpu.setXreg(d, imm);
+                        cpu.pc += 4;
+                    }
                 };
             default: { // MOVK: keep the other bits of Rd
                 long keep = ~(0xFFFFL << pos);
-                return cpu -> {
-                    cpu.setXreg(d, truncate((cpu.xreg(d) & keep) | imm, sf));
-                    cpu.pc += 4;
+                return new DecodedOp() {
+                    @Override
+                    public void execute(Cpu cpu) {
+                        cpu.setXreg(d, truncate((cpu.xreg(d) & keep) | imm, sf));
+                        cpu.pc += 4;
+                    }
                 };
             }
         }
@@ -174,31 +217,43 @@ public final class DataProcessingImmediate {
         switch (opc) {
             case 0b00: { // SBFM
                 if (sf && imms == 63 && r != 0) { // ASR Xd, Xn, #r
-                    return cpu -> {
-                        cpu.setXreg(d, cpu.xreg(n) >> r);
-                        cpu.pc += 4;
+                    return new DecodedOp() {
+                        @Override
+                        public void execute(Cpu cpu) {
+                            cpu.setXreg(d, cpu.xreg(n) >> r);
+                            cpu.pc += 4;
+                        }
                     };
                 }
-                return cpu -> {
-                    long src = cpu.xreg(n);
-                    long bot = Pseudocode.ror(truncate(src, sf), r, sf) & wmask;
-                    long top = ((src >>> topBit) & 1) != 0 ? -1L : 0L;
-                    cpu.setXreg(d, truncate((top & ~tmask) | (bot & tmask), sf));
-                    cpu.pc += 4;
+                return new DecodedOp() {
+                    @Override
+                    public void execute(Cpu cpu) {
+                        long src = cpu.xreg(n);
+                        long bot = Pseudocode.ror(truncate(src, sf), r, sf) & wmask;
+                        long top = ((src >>> topBit) & 1) != 0 ? -1L : 0L;
+                        cpu.setXreg(d, truncate((top & ~tmask) | (bot & tmask), sf));
+                        cpu.pc += 4;
+                    }
                 };
             }
             case 0b01: // BFM
-                return cpu -> {
-                    long src = cpu.xreg(n), dst = cpu.xreg(d);
-                    long bot = (dst & ~wmask) | (Pseudocode.ror(truncate(src, sf), r, sf) & wmask);
-                    cpu.setXreg(d, truncate((dst & ~tmask) | (bot & tmask), sf));
-                    cpu.pc += 4;
+                return new DecodedOp() {
+                    @Override
+                    public void execute(Cpu cpu) {
+                        long src = cpu.xreg(n), dst = cpu.xreg(d);
+                        long bot = (dst & ~wmask) | (Pseudocode.ror(truncate(src, sf), r, sf) & wmask);
+                        cpu.setXreg(d, truncate((dst & ~tmask) | (bot & tmask), sf));
+                        cpu.pc += 4;
+                    }
                 };
             case 0b10: { // UBFM
                 long both = wmask & tmask;
-                return cpu -> {
-                    cpu.setXreg(d, Pseudocode.ror(truncate(cpu.xreg(n), sf), r, sf) & both);
-                    cpu.pc += 4;
+                return new DecodedOp() {
+                    @Override
+                    public void execute(Cpu cpu) {
+                        cpu.setXreg(d, Pseudocode.ror(truncate(cpu.xreg(n), sf), r, sf) & both);
+                        cpu.pc += 4;
+                    }
                 };
             }
             default:
@@ -217,16 +272,22 @@ public final class DataProcessingImmediate {
         if ((sf ? 1 : 0) != immN) return null;
         if (!sf && (lsb & 0x20) != 0) return null;
         if (sf) {
-            return cpu -> {
-                long lo = cpu.xreg(m), hi = cpu.xreg(n);
-                cpu.setXreg(d, lsb == 0 ? lo : (lo >>> lsb) | (hi << (64 - lsb)));
-                cpu.pc += 4;
+            return new DecodedOp() {
+                @Override
+                public void execute(Cpu cpu) {
+                    long lo = cpu.xreg(m), hi = cpu.xreg(n);
+                    cpu.setXreg(d, lsb == 0 ? lo : (lo >>> lsb) | (hi << (64 - lsb)));
+                    cpu.pc += 4;
+                }
             };
         }
-        return cpu -> {
-            long concat = (cpu.xreg(n) << 32) | (cpu.xreg(m) & 0xFFFFFFFFL);
-            cpu.setXreg(d, (concat >>> lsb) & 0xFFFFFFFFL);
-            cpu.pc += 4;
+        return new DecodedOp() {
+            @Override
+            public void execute(Cpu cpu) {
+                long concat = (cpu.xreg(n) << 32) | (cpu.xreg(m) & 0xFFFFFFFFL);
+                cpu.setXreg(d, (concat >>> lsb) & 0xFFFFFFFFL);
+                cpu.pc += 4;
+            }
         };
     }
 }

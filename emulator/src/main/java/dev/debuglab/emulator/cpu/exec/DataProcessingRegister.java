@@ -9,6 +9,8 @@ import static dev.debuglab.emulator.cpu.exec.Pseudocode.logicalFlags;
 import static dev.debuglab.emulator.cpu.exec.Pseudocode.shiftReg;
 import static dev.debuglab.emulator.cpu.exec.Pseudocode.truncate;
 
+import dev.debuglab.emulator.cpu.Cpu;
+import dev.debuglab.emulator.cpu.DecodedOp;
 import dev.debuglab.emulator.cpu.Op;
 import dev.debuglab.emulator.isa.Encoding;
 
@@ -32,25 +34,31 @@ public final class DataProcessingRegister {
         int m = field(e, w, "Rm"), n = field(e, w, "Rn"), d = field(e, w, "Rd");
         if (!sf && (amount & 0x20) != 0) return null;
         // MOV Xd, Xm (ORR Xd, XZR, Xm): the commonest register move
-        if (opc == 0b01 && !invert && n == 31 && amount == 0) return cpu -> {
-            cpu.setXreg(d, truncate(cpu.xreg(m), sf));
-            cpu.pc += 4;
-        };
-        return cpu -> {
-            long operand2 = shiftReg(truncate(cpu.xreg(m), sf), shift, amount, sf);
-            if (invert) operand2 = ~operand2;
-            long operand1 = cpu.xreg(n), result;
-            switch (opc) {
-                case 0b00: result = operand1 & operand2; break;
-                case 0b01: result = operand1 | operand2; break;
-                case 0b10: result = operand1 ^ operand2; break;
-                default:
-                    result = truncate(operand1 & operand2, sf);
-                    cpu.nzcv = logicalFlags(result, sf);
-                    break;
+        if (opc == 0b01 && !invert && n == 31 && amount == 0) return new DecodedOp() {
+            @Override
+            public void execute(Cpu cpu) {
+                cpu.setXreg(d, truncate(cpu.xreg(m), sf));
+                cpu.pc += 4;
             }
-            cpu.setXreg(d, truncate(result, sf));
-            cpu.pc += 4;
+        };
+        return new DecodedOp() {
+            @Override
+            public void execute(Cpu cpu) {
+                long operand2 = shiftReg(truncate(cpu.xreg(m), sf), shift, amount, sf);
+                if (invert) operand2 = ~operand2;
+                long operand1 = cpu.xreg(n), result;
+                switch (opc) {
+                    case 0b00: result = operand1 & operand2; break;
+                    case 0b01: result = operand1 | operand2; break;
+                    case 0b10: result = operand1 ^ operand2; break;
+                    default:
+                        result = truncate(operand1 & operand2, sf);
+                        cpu.nzcv = logicalFlags(result, sf);
+                        break;
+                }
+                cpu.setXreg(d, truncate(result, sf));
+                cpu.pc += 4;
+            }
         };
     }
 
@@ -67,22 +75,31 @@ public final class DataProcessingRegister {
         int carryIn = sub ? 1 : 0;
         if (sf && amount == 0 && !setFlags) {
             // ADD/SUB Xd, Xn, Xm
-            if (sub) return cpu -> {
-                cpu.setXreg(d, cpu.xreg(n) - cpu.xreg(m));
-                cpu.pc += 4;
+            if (sub) return new DecodedOp() {
+                @Override
+                public void execute(Cpu cpu) {
+                    cpu.setXreg(d, cpu.xreg(n) - cpu.xreg(m));
+                    cpu.pc += 4;
+                }
             };
-            return cpu -> {
-                cpu.setXreg(d, cpu.xreg(n) + cpu.xreg(m));
-                cpu.pc += 4;
+            return new DecodedOp() {
+                @Override
+                public void execute(Cpu cpu) {
+                    cpu.setXreg(d, cpu.xreg(n) + cpu.xreg(m));
+                    cpu.pc += 4;
+                }
             };
         }
-        return cpu -> {
-            long operand2 = shiftReg(truncate(cpu.xreg(m), sf), shift, amount, sf);
-            if (sub) operand2 = ~operand2;
-            long operand1 = cpu.xreg(n);
-            if (setFlags) cpu.nzcv = addWithCarryFlags(operand1, operand2, carryIn, sf);
-            cpu.setXreg(d, truncate(operand1 + operand2 + carryIn, sf));
-            cpu.pc += 4;
+        return new DecodedOp() {
+            @Override
+            public void execute(Cpu cpu) {
+                long operand2 = shiftReg(truncate(cpu.xreg(m), sf), shift, amount, sf);
+                if (sub) operand2 = ~operand2;
+                long operand1 = cpu.xreg(n);
+                if (setFlags) cpu.nzcv = addWithCarryFlags(operand1, operand2, carryIn, sf);
+                cpu.setXreg(d, truncate(operand1 + operand2 + carryIn, sf));
+                cpu.pc += 4;
+            }
         };
     }
 
@@ -96,18 +113,21 @@ public final class DataProcessingRegister {
         int m = field(e, w, "Rm"), n = field(e, w, "Rn"), d = field(e, w, "Rd");
         if (shift > 4) return null;
         int carryIn = sub ? 1 : 0;
-        return cpu -> {
-            long operand2 = truncate(extendReg(cpu.xreg(m), option, shift), sf);
-            if (sub) operand2 = ~operand2;
-            long operand1 = cpu.xregOrSp(n);
-            long result = truncate(operand1 + operand2 + carryIn, sf);
-            if (setFlags) {
-                cpu.nzcv = addWithCarryFlags(operand1, operand2, carryIn, sf);
-                cpu.setXreg(d, result);
-            } else {
-                cpu.setXregOrSp(d, result);
+        return new DecodedOp() {
+            @Override
+            public void execute(Cpu cpu) {
+                long operand2 = truncate(extendReg(cpu.xreg(m), option, shift), sf);
+                if (sub) operand2 = ~operand2;
+                long operand1 = cpu.xregOrSp(n);
+                long result = truncate(operand1 + operand2 + carryIn, sf);
+                if (setFlags) {
+                    cpu.nzcv = addWithCarryFlags(operand1, operand2, carryIn, sf);
+                    cpu.setXreg(d, result);
+                } else {
+                    cpu.setXregOrSp(d, result);
+                }
+                cpu.pc += 4;
             }
-            cpu.pc += 4;
         };
     }
 
@@ -115,13 +135,16 @@ public final class DataProcessingRegister {
     public static Op addSubCarry(Encoding e, int w) {
         boolean sf = bit(w, 31), sub = bit(w, 30), setFlags = bit(w, 29);
         int m = field(e, w, "Rm"), n = field(e, w, "Rn"), d = field(e, w, "Rd");
-        return cpu -> {
-            long operand1 = cpu.xreg(n), operand2 = cpu.xreg(m);
-            if (sub) operand2 = ~operand2;
-            int carryIn = (cpu.nzcv & Pseudocode.C) != 0 ? 1 : 0;
-            if (setFlags) cpu.nzcv = addWithCarryFlags(operand1, operand2, carryIn, sf);
-            cpu.setXreg(d, truncate(operand1 + operand2 + carryIn, sf));
-            cpu.pc += 4;
+        return new DecodedOp() {
+            @Override
+            public void execute(Cpu cpu) {
+                long operand1 = cpu.xreg(n), operand2 = cpu.xreg(m);
+                if (sub) operand2 = ~operand2;
+                int carryIn = (cpu.nzcv & Pseudocode.C) != 0 ? 1 : 0;
+                if (setFlags) cpu.nzcv = addWithCarryFlags(operand1, operand2, carryIn, sf);
+                cpu.setXreg(d, truncate(operand1 + operand2 + carryIn, sf));
+                cpu.pc += 4;
+            }
         };
     }
 
@@ -136,15 +159,18 @@ public final class DataProcessingRegister {
         int m = immediate ? -1 : field(e, w, "Rm");
         long imm = immediate ? field(e, w, "imm5") : 0;
         int carryIn = sub ? 1 : 0;
-        return cpu -> {
-            if (((holds >>> cpu.nzcv) & 1) != 0) {
-                long operand2 = immediate ? imm : cpu.xreg(m);
-                if (sub) operand2 = ~operand2;
-                cpu.nzcv = addWithCarryFlags(cpu.xreg(n), operand2, carryIn, sf);
-            } else {
-                cpu.nzcv = flags;
+        return new DecodedOp() {
+            @Override
+            public void execute(Cpu cpu) {
+                if (((holds >>> cpu.nzcv) & 1) != 0) {
+                    long operand2 = immediate ? imm : cpu.xreg(m);
+                    if (sub) operand2 = ~operand2;
+                    cpu.nzcv = addWithCarryFlags(cpu.xreg(n), operand2, carryIn, sf);
+                } else {
+                    cpu.nzcv = flags;
+                }
+                cpu.pc += 4;
             }
-            cpu.pc += 4;
         };
     }
 
@@ -158,21 +184,24 @@ public final class DataProcessingRegister {
         int holds = Pseudocode.conditionTable(field(e, w, "cond"));
         int m = field(e, w, "Rm"), n = field(e, w, "Rn"), d = field(e, w, "Rd");
         int variant = (op ? 2 : 0) | (o2 & 1); // 0 CSEL, 1 CSINC, 2 CSINV, 3 CSNEG
-        return cpu -> {
-            long result;
-            if (((holds >>> cpu.nzcv) & 1) != 0) {
-                result = cpu.xreg(n);
-            } else {
-                long v = cpu.xreg(m);
-                switch (variant) {
-                    case 0: result = v; break;
-                    case 1: result = v + 1; break;
-                    case 2: result = ~v; break;
-                    default: result = -v; break;
+        return new DecodedOp() {
+            @Override
+            public void execute(Cpu cpu) {
+                long result;
+                if (((holds >>> cpu.nzcv) & 1) != 0) {
+                    result = cpu.xreg(n);
+                } else {
+                    long v = cpu.xreg(m);
+                    switch (variant) {
+                        case 0: result = v; break;
+                        case 1: result = v + 1; break;
+                        case 2: result = ~v; break;
+                        default: result = -v; break;
+                    }
                 }
+                cpu.setXreg(d, truncate(result, sf));
+                cpu.pc += 4;
             }
-            cpu.setXreg(d, truncate(result, sf));
-            cpu.pc += 4;
         };
     }
 
@@ -209,9 +238,12 @@ public final class DataProcessingRegister {
     }
 
     private static Op unary(int n, int d, Unary f) {
-        return cpu -> {
-            cpu.setXreg(d, f.apply(cpu.xreg(n)));
-            cpu.pc += 4;
+        return new DecodedOp() {
+            @Override
+            public void execute(Cpu cpu) {
+                cpu.setXreg(d, f.apply(cpu.xreg(n)));
+                cpu.pc += 4;
+            }
         };
     }
 
@@ -251,9 +283,12 @@ public final class DataProcessingRegister {
     }
 
     private static Op binary(int m, int n, int d, Binary f) {
-        return cpu -> {
-            cpu.setXreg(d, f.apply(cpu.xreg(n), cpu.xreg(m)));
-            cpu.pc += 4;
+        return new DecodedOp() {
+            @Override
+            public void execute(Cpu cpu) {
+                cpu.setXreg(d, f.apply(cpu.xreg(n), cpu.xreg(m)));
+                cpu.pc += 4;
+            }
         };
     }
 
@@ -268,35 +303,53 @@ public final class DataProcessingRegister {
         int m = field(e, w, "Rm"), a = field(e, w, "Ra"), n = field(e, w, "Rn"), d = field(e, w, "Rd");
         switch (op31) {
             case 0b000: // MADD / MSUB
-                if (o0) return cpu -> {
-                    cpu.setXreg(d, truncate(cpu.xreg(a) - cpu.xreg(n) * cpu.xreg(m), sf));
-                    cpu.pc += 4;
+                if (o0) return new DecodedOp() {
+                    @Override
+                    public void execute(Cpu cpu) {
+                        cpu.setXreg(d, truncate(cpu.xreg(a) - cpu.xreg(n) * cpu.xreg(m), sf));
+                        cpu.pc += 4;
+                    }
                 };
-                return cpu -> {
-                    cpu.setXreg(d, truncate(cpu.xreg(a) + cpu.xreg(n) * cpu.xreg(m), sf));
-                    cpu.pc += 4;
+                return new DecodedOp() {
+                    @Override
+                    public void execute(Cpu cpu) {
+                        cpu.setXreg(d, truncate(cpu.xreg(a) + cpu.xreg(n) * cpu.xreg(m), sf));
+                        cpu.pc += 4;
+                    }
                 };
             case 0b001: // SMADDL / SMSUBL
-                return cpu -> {
-                    long product = (long) (int) cpu.xreg(n) * (int) cpu.xreg(m);
-                    cpu.setXreg(d, o0 ? cpu.xreg(a) - product : cpu.xreg(a) + product);
-                    cpu.pc += 4;
+                return new DecodedOp() {
+                    @Override
+                    public void execute(Cpu cpu) {
+                        long product = (long) (int) cpu.xreg(n) * (int) cpu.xreg(m);
+                        cpu.setXreg(d, o0 ? cpu.xreg(a) - product : cpu.xreg(a) + product);
+                        cpu.pc += 4;
+                    }
                 };
             case 0b101: // UMADDL / UMSUBL
-                return cpu -> {
-                    long product = (cpu.xreg(n) & 0xFFFFFFFFL) * (cpu.xreg(m) & 0xFFFFFFFFL);
-                    cpu.setXreg(d, o0 ? cpu.xreg(a) - product : cpu.xreg(a) + product);
-                    cpu.pc += 4;
+                return new DecodedOp() {
+                    @Override
+                    public void execute(Cpu cpu) {
+                        long product = (cpu.xreg(n) & 0xFFFFFFFFL) * (cpu.xreg(m) & 0xFFFFFFFFL);
+                        cpu.setXreg(d, o0 ? cpu.xreg(a) - product : cpu.xreg(a) + product);
+                        cpu.pc += 4;
+                    }
                 };
             case 0b010: // SMULH
-                return cpu -> {
-                    cpu.setXreg(d, Math.multiplyHigh(cpu.xreg(n), cpu.xreg(m)));
-                    cpu.pc += 4;
+                return new DecodedOp() {
+                    @Override
+                    public void execute(Cpu cpu) {
+                        cpu.setXreg(d, Math.multiplyHigh(cpu.xreg(n), cpu.xreg(m)));
+                        cpu.pc += 4;
+                    }
                 };
             case 0b110: // UMULH
-                return cpu -> {
-                    cpu.setXreg(d, Pseudocode.unsignedMultiplyHigh(cpu.xreg(n), cpu.xreg(m)));
-                    cpu.pc += 4;
+                return new DecodedOp() {
+                    @Override
+                    public void execute(Cpu cpu) {
+                        cpu.setXreg(d, Pseudocode.unsignedMultiplyHigh(cpu.xreg(n), cpu.xreg(m)));
+                        cpu.pc += 4;
+                    }
                 };
             default:
                 return null;

@@ -6,6 +6,7 @@ import dev.debuglab.emulator.arch.ExceptionClass;
 import dev.debuglab.emulator.arch.ExceptionRecord;
 import dev.debuglab.emulator.arch.Exceptions;
 import dev.debuglab.emulator.cpu.Cpu;
+import dev.debuglab.emulator.cpu.DecodedOp;
 import dev.debuglab.emulator.cpu.Op;
 import dev.debuglab.emulator.isa.Encoding;
 
@@ -29,18 +30,40 @@ public final class Hints {
     /** ISS of a trapped WFx from AArch64: CV = 1, COND = 0b1110 (ISS[24:20]), TI in ISS[0]. */
     static final int WFX_ISS_CV_COND = (1 << 24) | (0b1110 << 20), WFX_ISS_TI_WFE = 1;
 
-    static final Op NOP = cpu -> cpu.pc += 4;
+    static final Op NOP = new DecodedOp() {
+        @Override
+        public void execute(Cpu cpu) {
+            cpu.pc += 4;
+        }
+    };
+
+    static final Op WFE = new DecodedOp() {
+        @Override
+        public void execute(Cpu cpu) {
+            wfe(cpu);
+        }
+    };
+
+    static final Op WFI = new DecodedOp() {
+        @Override
+        public void execute(Cpu cpu) {
+            wfi(cpu);
+        }
+    };
 
     public static Op hint(Encoding e, int w) {
         int crmOp2 = bits(w, 11, 5);
         switch (crmOp2) {
-            case 0b0000_010: return Hints::wfe;
-            case 0b0000_011: return Hints::wfi;
+            case 0b0000_010: return WFE;
+            case 0b0000_011: return WFI;
             case 0b0000_100: // SEV: the event reaches this PE too
             case 0b0000_101: // SEVL: send event local
-                return cpu -> {
-                    cpu.eventRegister = true;
-                    cpu.pc += 4;
+                return new DecodedOp() {
+                    @Override
+                    public void execute(Cpu cpu) {
+                        cpu.eventRegister = true;
+                        cpu.pc += 4;
+                    }
                 };
             default: // NOP, YIELD, and every hint Armv8.0 leaves unallocated
                 return NOP;
@@ -85,9 +108,12 @@ public final class Hints {
     /** CLREX, DSB, DMB, ISB (and the DSB/ISB option values Armv8.0 leaves reserved, which act as SY). */
     public static Op barrier(Encoding e, int w) {
         int op2 = bits(w, 7, 5);
-        if (op2 == 0b010) return cpu -> { // CLREX: ClearExclusiveLocal
-            cpu.exclusiveAddress = -1;
-            cpu.pc += 4;
+        if (op2 == 0b010) return new DecodedOp() {
+            @Override
+            public void execute(Cpu cpu) { // CLREX: ClearExclusiveLocal
+                cpu.exclusiveAddress = -1;
+                cpu.pc += 4;
+            }
         };
         return NOP;
     }

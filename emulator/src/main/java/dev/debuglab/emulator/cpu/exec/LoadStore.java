@@ -11,6 +11,7 @@ import dev.debuglab.emulator.arch.ExceptionClass;
 import dev.debuglab.emulator.arch.ExceptionRecord;
 import dev.debuglab.emulator.arch.Exceptions;
 import dev.debuglab.emulator.cpu.Cpu;
+import dev.debuglab.emulator.cpu.DecodedOp;
 import dev.debuglab.emulator.cpu.Op;
 import dev.debuglab.emulator.isa.Encoding;
 
@@ -111,37 +112,49 @@ public final class LoadStore {
     private static Op single(Access a, int n, int t, long offset, boolean wback, boolean postIndex, int flags) {
         int bytes = a.bytes;
         if (a.store) {
-            if (!wback && n != 31) return cpu -> { // STR Xt, [Xn, #imm]
-                DataAccess.write(cpu, cpu.x[n] + offset, bytes, cpu.xreg(t), flags);
-                if (!cpu.exceptionTaken) cpu.pc += 4;
+            if (!wback && n != 31) return new DecodedOp() {
+                @Override
+                public void execute(Cpu cpu) { // STR Xt, [Xn, #imm]
+                    DataAccess.write(cpu, cpu.x[n] + offset, bytes, cpu.xreg(t), flags);
+                    if (!cpu.exceptionTaken) cpu.pc += 4;
+                }
             };
-            return cpu -> {
-                if (n == 31 && !checkSPAlignment(cpu)) return;
-                long base = cpu.xregOrSp(n);
-                long address = postIndex ? base : base + offset;
-                DataAccess.write(cpu, address, bytes, cpu.xreg(t), flags);
-                if (cpu.exceptionTaken) return;
-                if (wback) cpu.setXregOrSp(n, postIndex ? address + offset : address);
-                cpu.pc += 4;
+            return new DecodedOp() {
+                @Override
+                public void execute(Cpu cpu) {
+                    if (n == 31 && !checkSPAlignment(cpu)) return;
+                    long base = cpu.xregOrSp(n);
+                    long address = postIndex ? base : base + offset;
+                    DataAccess.write(cpu, address, bytes, cpu.xreg(t), flags);
+                    if (cpu.exceptionTaken) return;
+                    if (wback) cpu.setXregOrSp(n, postIndex ? address + offset : address);
+                    cpu.pc += 4;
+                }
             };
         }
         if (!wback && n != 31 && !a.signed) { // LDR Wt/Xt, [Xn, #imm]
-            return cpu -> {
-                long data = DataAccess.read(cpu, cpu.x[n] + offset, bytes, flags);
-                if (cpu.exceptionTaken) return;
-                cpu.setXreg(t, data);
-                cpu.pc += 4;
+            return new DecodedOp() {
+                @Override
+                public void execute(Cpu cpu) {
+                    long data = DataAccess.read(cpu, cpu.x[n] + offset, bytes, flags);
+                    if (cpu.exceptionTaken) return;
+                    cpu.setXreg(t, data);
+                    cpu.pc += 4;
+                }
             };
         }
-        return cpu -> {
-            if (n == 31 && !checkSPAlignment(cpu)) return;
-            long base = cpu.xregOrSp(n);
-            long address = postIndex ? base : base + offset;
-            long data = DataAccess.read(cpu, address, bytes, flags);
-            if (cpu.exceptionTaken) return;
-            cpu.setXreg(t, extend(data, a));
-            if (wback) cpu.setXregOrSp(n, postIndex ? address + offset : address);
-            cpu.pc += 4;
+        return new DecodedOp() {
+            @Override
+            public void execute(Cpu cpu) {
+                if (n == 31 && !checkSPAlignment(cpu)) return;
+                long base = cpu.xregOrSp(n);
+                long address = postIndex ? base : base + offset;
+                long data = DataAccess.read(cpu, address, bytes, flags);
+                if (cpu.exceptionTaken) return;
+                cpu.setXreg(t, extend(data, a));
+                if (wback) cpu.setXregOrSp(n, postIndex ? address + offset : address);
+                cpu.pc += 4;
+            }
         };
     }
 
@@ -159,19 +172,25 @@ public final class LoadStore {
         int shift = field(e, w, "S") == 1 ? size : 0;
         int n = field(e, w, "Rn"), t = field(e, w, "Rt"), m = field(e, w, "Rm");
         int bytes = a.bytes;
-        if (a.store) return cpu -> {
-            if (n == 31 && !checkSPAlignment(cpu)) return;
-            long address = cpu.xregOrSp(n) + extendReg(cpu.xreg(m), option, shift);
-            DataAccess.write(cpu, address, bytes, cpu.xreg(t), STORE);
-            if (!cpu.exceptionTaken) cpu.pc += 4;
+        if (a.store) return new DecodedOp() {
+            @Override
+            public void execute(Cpu cpu) {
+                if (n == 31 && !checkSPAlignment(cpu)) return;
+                long address = cpu.xregOrSp(n) + extendReg(cpu.xreg(m), option, shift);
+                DataAccess.write(cpu, address, bytes, cpu.xreg(t), STORE);
+                if (!cpu.exceptionTaken) cpu.pc += 4;
+            }
         };
-        return cpu -> {
-            if (n == 31 && !checkSPAlignment(cpu)) return;
-            long address = cpu.xregOrSp(n) + extendReg(cpu.xreg(m), option, shift);
-            long data = DataAccess.read(cpu, address, bytes, LOAD);
-            if (cpu.exceptionTaken) return;
-            cpu.setXreg(t, extend(data, a));
-            cpu.pc += 4;
+        return new DecodedOp() {
+            @Override
+            public void execute(Cpu cpu) {
+                if (n == 31 && !checkSPAlignment(cpu)) return;
+                long address = cpu.xregOrSp(n) + extendReg(cpu.xreg(m), option, shift);
+                long data = DataAccess.read(cpu, address, bytes, LOAD);
+                if (cpu.exceptionTaken) return;
+                cpu.setXreg(t, extend(data, a));
+                cpu.pc += 4;
+            }
         };
     }
 
@@ -183,11 +202,14 @@ public final class LoadStore {
         int t = field(e, w, "Rt");
         int bytes = opc == 0b00 ? 4 : opc == 0b01 ? 8 : 4;
         boolean signed = opc == 0b10;
-        return cpu -> {
-            long data = DataAccess.read(cpu, cpu.pc + offset, bytes, LOAD);
-            if (cpu.exceptionTaken) return;
-            cpu.setXreg(t, signed ? (long) (int) data : data);
-            cpu.pc += 4;
+        return new DecodedOp() {
+            @Override
+            public void execute(Cpu cpu) {
+                long data = DataAccess.read(cpu, cpu.pc + offset, bytes, LOAD);
+                if (cpu.exceptionTaken) return;
+                cpu.setXreg(t, signed ? (long) (int) data : data);
+                cpu.pc += 4;
+            }
         };
     }
 
@@ -207,37 +229,43 @@ public final class LoadStore {
         long offset = signExtend(field(e, w, "imm7"), 7) << scale;
         boolean wback = mode == 0b01 || mode == 0b11, postIndex = mode == 0b01;
         int n = field(e, w, "Rn"), t = field(e, w, "Rt"), t2 = field(e, w, "Rt2");
-        if (!load) return cpu -> {
-            if (n == 31 && !checkSPAlignment(cpu)) return;
-            long base = cpu.xregOrSp(n);
-            long address = postIndex ? base : base + offset;
-            long data1 = cpu.xreg(t), data2 = cpu.xreg(t2);
-            if (!DataAccess.check(cpu, address, 2 * bytes, STORE)) return;
-            DataAccess.write(cpu, address, bytes, data1, STORE);
-            if (cpu.exceptionTaken) return;
-            DataAccess.write(cpu, address + bytes, bytes, data2, STORE);
-            if (cpu.exceptionTaken) return;
-            if (wback) cpu.setXregOrSp(n, postIndex ? address + offset : address);
-            cpu.pc += 4;
-        };
-        return cpu -> {
-            if (n == 31 && !checkSPAlignment(cpu)) return;
-            long base = cpu.xregOrSp(n);
-            long address = postIndex ? base : base + offset;
-            if (!DataAccess.check(cpu, address, 2 * bytes, LOAD)) return;
-            long data1 = DataAccess.read(cpu, address, bytes, LOAD);
-            if (cpu.exceptionTaken) return;
-            long data2 = DataAccess.read(cpu, address + bytes, bytes, LOAD);
-            if (cpu.exceptionTaken) return;
-            if (signed) {
-                data1 = (int) data1;
-                data2 = (int) data2;
+        if (!load) return new DecodedOp() {
+            @Override
+            public void execute(Cpu cpu) {
+                if (n == 31 && !checkSPAlignment(cpu)) return;
+                long base = cpu.xregOrSp(n);
+                long address = postIndex ? base : base + offset;
+                long data1 = cpu.xreg(t), data2 = cpu.xreg(t2);
+                if (!DataAccess.check(cpu, address, 2 * bytes, STORE)) return;
+                DataAccess.write(cpu, address, bytes, data1, STORE);
+                if (cpu.exceptionTaken) return;
+                DataAccess.write(cpu, address + bytes, bytes, data2, STORE);
+                if (cpu.exceptionTaken) return;
+                if (wback) cpu.setXregOrSp(n, postIndex ? address + offset : address);
+                cpu.pc += 4;
             }
-            // Rt2 first, so that Rt == Rt2 leaves the first element (the LDPOVERLAP choice above)
-            cpu.setXreg(t2, data2);
-            cpu.setXreg(t, data1);
-            if (wback) cpu.setXregOrSp(n, postIndex ? address + offset : address);
-            cpu.pc += 4;
+        };
+        return new DecodedOp() {
+            @Override
+            public void execute(Cpu cpu) {
+                if (n == 31 && !checkSPAlignment(cpu)) return;
+                long base = cpu.xregOrSp(n);
+                long address = postIndex ? base : base + offset;
+                if (!DataAccess.check(cpu, address, 2 * bytes, LOAD)) return;
+                long data1 = DataAccess.read(cpu, address, bytes, LOAD);
+                if (cpu.exceptionTaken) return;
+                long data2 = DataAccess.read(cpu, address + bytes, bytes, LOAD);
+                if (cpu.exceptionTaken) return;
+                if (signed) {
+                    data1 = (int) data1;
+                    data2 = (int) data2;
+                }
+                // Rt2 first, so that Rt == Rt2 leaves the first element (the LDPOVERLAP choice above)
+                cpu.setXreg(t2, data2);
+                cpu.setXreg(t, data1);
+                if (wback) cpu.setXregOrSp(n, postIndex ? address + offset : address);
+                cpu.pc += 4;
+            }
         };
     }
 
@@ -260,17 +288,23 @@ public final class LoadStore {
         if (o2) { // LDAR / STLR: single-copy atomic, ordered, not exclusive
             if (!o0 || o1) return null; // LDLAR/STLLR (FEAT_LOR) and the LSE space: no row here
             int bytes = 1 << size;
-            if (load) return cpu -> {
-                if (n == 31 && !checkSPAlignment(cpu)) return;
-                long data = DataAccess.read(cpu, cpu.xregOrSp(n), bytes, LOAD | ordered);
-                if (cpu.exceptionTaken) return;
-                cpu.setXreg(t, data);
-                cpu.pc += 4;
+            if (load) return new DecodedOp() {
+                @Override
+                public void execute(Cpu cpu) {
+                    if (n == 31 && !checkSPAlignment(cpu)) return;
+                    long data = DataAccess.read(cpu, cpu.xregOrSp(n), bytes, LOAD | ordered);
+                    if (cpu.exceptionTaken) return;
+                    cpu.setXreg(t, data);
+                    cpu.pc += 4;
+                }
             };
-            return cpu -> {
-                if (n == 31 && !checkSPAlignment(cpu)) return;
-                DataAccess.write(cpu, cpu.xregOrSp(n), bytes, cpu.xreg(t), STORE | ordered);
-                if (!cpu.exceptionTaken) cpu.pc += 4;
+            return new DecodedOp() {
+                @Override
+                public void execute(Cpu cpu) {
+                    if (n == 31 && !checkSPAlignment(cpu)) return;
+                    DataAccess.write(cpu, cpu.xregOrSp(n), bytes, cpu.xreg(t), STORE | ordered);
+                    if (!cpu.exceptionTaken) cpu.pc += 4;
+                }
             };
         }
         boolean pair = o1;
@@ -280,55 +314,61 @@ public final class LoadStore {
         int t2 = field(e, w, "Rt2");
         if (load) {
             int flags = LOAD | DataAccess.EXCLUSIVE | ordered;
-            return cpu -> {
-                if (n == 31 && !checkSPAlignment(cpu)) return;
-                long address = cpu.xregOrSp(n);
-                long data1, data2 = 0;
-                if (!pair || elementBytes == 4) {
-                    // a single access of the whole footprint (LDXP of two words is one doubleword)
-                    long data = DataAccess.read(cpu, address, total, flags);
-                    if (cpu.exceptionTaken) return;
-                    data1 = pair ? data & 0xFFFFFFFFL : data;
-                    data2 = data >>> 32;
-                } else {
-                    if (!DataAccess.check(cpu, address, total, flags)) return;
-                    data1 = DataAccess.read(cpu, address, 8, flags);
-                    if (cpu.exceptionTaken) return;
-                    data2 = DataAccess.read(cpu, address + 8, 8, flags);
-                    if (cpu.exceptionTaken) return;
+            return new DecodedOp() {
+                @Override
+                public void execute(Cpu cpu) {
+                    if (n == 31 && !checkSPAlignment(cpu)) return;
+                    long address = cpu.xregOrSp(n);
+                    long data1, data2 = 0;
+                    if (!pair || elementBytes == 4) {
+                        // a single access of the whole footprint (LDXP of two words is one doubleword)
+                        long data = DataAccess.read(cpu, address, total, flags);
+                        if (cpu.exceptionTaken) return;
+                        data1 = pair ? data & 0xFFFFFFFFL : data;
+                        data2 = data >>> 32;
+                    } else {
+                        if (!DataAccess.check(cpu, address, total, flags)) return;
+                        data1 = DataAccess.read(cpu, address, 8, flags);
+                        if (cpu.exceptionTaken) return;
+                        data2 = DataAccess.read(cpu, address + 8, 8, flags);
+                        if (cpu.exceptionTaken) return;
+                    }
+                    cpu.exclusiveAddress = address;
+                    cpu.exclusiveSize = total;
+                    cpu.setXreg(t, data1);
+                    if (pair) cpu.setXreg(t2, data2); // Rt == Rt2 keeps the second element
+                    cpu.pc += 4;
                 }
-                cpu.exclusiveAddress = address;
-                cpu.exclusiveSize = total;
-                cpu.setXreg(t, data1);
-                if (pair) cpu.setXreg(t2, data2); // Rt == Rt2 keeps the second element
-                cpu.pc += 4;
             };
         }
         int flags = STORE | DataAccess.EXCLUSIVE | ordered;
-        return cpu -> {
-            if (n == 31 && !checkSPAlignment(cpu)) return;
-            long address = cpu.xregOrSp(n);
-            long data1 = cpu.xreg(t), data2 = pair ? cpu.xreg(t2) : 0;
-            if ((address & (total - 1)) != 0) { // the alignment fault precedes the monitor check
-                if (!DataAccess.check(cpu, address, total, flags)) return;
-            }
-            boolean passed = cpu.exclusiveAddress == address && cpu.exclusiveSize == total;
-            cpu.exclusiveAddress = -1; // ClearExclusiveLocal
-            if (passed) {
-                if (!pair) {
-                    DataAccess.write(cpu, address, total, data1, flags);
-                } else if (elementBytes == 4) {
-                    DataAccess.write(cpu, address, 8, (data2 << 32) | (data1 & 0xFFFFFFFFL), flags);
-                } else {
+        return new DecodedOp() {
+            @Override
+            public void execute(Cpu cpu) {
+                if (n == 31 && !checkSPAlignment(cpu)) return;
+                long address = cpu.xregOrSp(n);
+                long data1 = cpu.xreg(t), data2 = pair ? cpu.xreg(t2) : 0;
+                if ((address & (total - 1)) != 0) { // the alignment fault precedes the monitor check
                     if (!DataAccess.check(cpu, address, total, flags)) return;
-                    DataAccess.write(cpu, address, 8, data1, flags);
-                    if (cpu.exceptionTaken) return;
-                    DataAccess.write(cpu, address + 8, 8, data2, flags);
                 }
-                if (cpu.exceptionTaken) return;
+                boolean passed = cpu.exclusiveAddress == address && cpu.exclusiveSize == total;
+                cpu.exclusiveAddress = -1; // ClearExclusiveLocal
+                if (passed) {
+                    if (!pair) {
+                        DataAccess.write(cpu, address, total, data1, flags);
+                    } else if (elementBytes == 4) {
+                        DataAccess.write(cpu, address, 8, (data2 << 32) | (data1 & 0xFFFFFFFFL), flags);
+                    } else {
+                        if (!DataAccess.check(cpu, address, total, flags)) return;
+                        DataAccess.write(cpu, address, 8, data1, flags);
+                        if (cpu.exceptionTaken) return;
+                        DataAccess.write(cpu, address + 8, 8, data2, flags);
+                    }
+                    if (cpu.exceptionTaken) return;
+                }
+                cpu.setXreg(s, passed ? 0 : 1);
+                cpu.pc += 4;
             }
-            cpu.setXreg(s, passed ? 0 : 1);
-            cpu.pc += 4;
         };
     }
 }
