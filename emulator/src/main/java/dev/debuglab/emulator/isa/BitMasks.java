@@ -49,7 +49,8 @@ public final class BitMasks {
         for (int n = 0; n <= (datasize == 64 ? 1 : 0); n++)
             for (int immr = 0; immr < 64; immr++)
                 for (int imms = 0; imms < 64; imms++) {
-                    if (datasize == 32 && (immr >= 32 || imms >= 32)) continue;
+                    // imms >= 32 with N = 0 selects an element of 16 bits or less, valid for W
+                    if (datasize == 32 && immr >= 32) continue;
                     Long v = logicalImmediate(n, imms, immr, datasize);
                     if (v != null && v == (datasize == 32 ? value & 0xFFFFFFFFL : value)) return n << 12 | immr << 6 | imms;
                 }
