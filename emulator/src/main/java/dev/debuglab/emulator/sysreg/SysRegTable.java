@@ -251,9 +251,10 @@ public final class SysRegTable {
                 .field(st(s -> s.mdscrEl1, (s, v) -> s.mdscrEl1 = v), 0).mask(MDSCR_EL1.WRITABLE)
                 .then((cpu, v) -> Debug.refresh(cpu));
         for (int n = 0; n < 16; n++) {
-            // DBGBVR: VA[48:2]; stored as written (bits [1:0] RES0 are kept clear). Reset 0 (project choice).
+            // DBGBVR: VA[48:2] for address types, but ContextID in [31:0] (and VMID above) for
+            // context types, so all bits are stored as written. Reset 0 (project choice).
             reg(t, "DBGBVR" + n + "_EL1", 2, 0, 0, n, 4).trap(Trap.TDA).cond(breakpointExists(n))
-                    .field(array(s -> s.dbgbvr, n), 0).mask(~0b11L);
+                    .field(array(s -> s.dbgbvr, n), 0);
             reg(t, "DBGBCR" + n + "_EL1", 2, 0, 0, n, 5).trap(Trap.TDA).cond(breakpointExists(n))
                     .field(array(s -> s.dbgbcr, n), 0).mask(DBGBCR.WRITABLE).then((cpu, v) -> Debug.refresh(cpu));
             reg(t, "DBGWVR" + n + "_EL1", 2, 0, 0, n, 6).trap(Trap.TDA).cond(watchpointExists(n))
