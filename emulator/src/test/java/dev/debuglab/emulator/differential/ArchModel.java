@@ -104,17 +104,28 @@ final class ArchModel {
      * @param doubleLockImplemented ID_AA64DFR0_EL1.DoubleLock = 0b0000 on the machine being predicted
      * @param isvAfterSteppedEret  the ISV reported by the step exception that follows a stepped
      *                             ERET (architecturally either value; the project chooses 0)
+     * @param dbgprcrImplemented   DBGPRCR_EL1 exists (architecture: yes; its CORENPDRQ bit takes part in
+     *                             DoubleLockStatus, §5.2)
      */
-    record Model(String id, boolean osLockHonoured, boolean doubleLockImplemented, boolean isvAfterSteppedEret) {
-        static final Model ARCHITECTURE = new Model("ARCH", true, true, false);
+    record Model(String id, boolean osLockHonoured, boolean doubleLockImplemented, boolean isvAfterSteppedEret,
+                 boolean dbgprcrImplemented) {
+        static final Model ARCHITECTURE = new Model("ARCH", true, true, false, true);
 
         Model withDoubleLock(boolean implemented) {
-            return new Model(id, osLockHonoured, implemented, isvAfterSteppedEret);
+            return new Model(id, osLockHonoured, implemented, isvAfterSteppedEret, dbgprcrImplemented);
         }
 
         /** Q1: the OS Lock is tested on the wrong bit (OSLSR_EL1 bit 0 instead of OSLK, bit 1). */
         Model withQ1() {
-            return new Model("Q1", false, doubleLockImplemented, isvAfterSteppedEret);
+            return new Model("Q1", false, doubleLockImplemented, isvAfterSteppedEret, dbgprcrImplemented);
+        }
+
+        /**
+         * Q2: QEMU has no DBGPRCR_EL1 (accesses are UNDEFINED), so the OS Double Lock depends on
+         * OSDLR_EL1.DLK alone, without the CORENPDRQ term.
+         */
+        Model withQ2() {
+            return new Model("Q2", osLockHonoured, doubleLockImplemented, isvAfterSteppedEret, false);
         }
 
         /**
@@ -123,7 +134,7 @@ final class ArchModel {
          * the project reports 0.
          */
         Model withQ8() {
-            return new Model("Q8", osLockHonoured, doubleLockImplemented, true);
+            return new Model("Q8", osLockHonoured, doubleLockImplemented, true, dbgprcrImplemented);
         }
     }
 

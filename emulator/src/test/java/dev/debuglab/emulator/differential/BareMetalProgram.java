@@ -216,10 +216,10 @@ final class BareMetalProgram {
         s.append("    sub x1, x1, #1\n    str x1, [x0]\n    mrs x0, ").append(spsr)
                 .append("\n    orr x0, x0, #0x200000\n    msr ").append(spsr).append(", x0\n    b ").append(p)
                 .append("return\n");
-        s.append(p).append("step_stop:\n    mrs x0, MDSCR_EL1\n    bic x0, x0, #1\n    msr MDSCR_EL1, x0\n    b ")
+        s.append(p).append("step_stop:\n    mrs x0, MDSCR_EL1\n    and x0, x0, #0xfffffffffffffffe\n    msr MDSCR_EL1, x0\n    b ")
                 .append(p).append("return\n");
         s.append("// Illegal Execution State: return to the same instruction with PSTATE.IL clear.\n");
-        s.append(p).append("illegal:\n    mrs x0, ").append(spsr).append("\n    bic x0, x0, #0x100000\n    msr ")
+        s.append(p).append("illegal:\n    mrs x0, ").append(spsr).append("\n    and x0, x0, #0xffffffffffefffff\n    msr ")
                 .append(spsr).append(", x0\n    b ").append(p).append("return\n");
         s.append("// SVC/HVC #1 ends the case; any other immediate just returns (ELR is already the next instruction).\n");
         s.append(p).append("call:\n    and x2, x2, #0xffff\n    cmp x2, #1\n    b.eq ").append(p).append("done\n");

@@ -30,17 +30,20 @@ final class DifferentialCheck {
     record Deviation(String id, UnaryOperator<Model> apply) {}
 
     /**
-     * The deviations these programs can observe: Q1 (OS Lock tested on OSLSR_EL1 bit 0) and Q8
-     * (QEMU's choice of step ISV where the architecture allows either value).
+     * The deviations these programs can observe: Q1 (OS Lock tested on OSLSR_EL1 bit 0), Q2 (no
+     * DBGPRCR_EL1) and Q8 (QEMU's choice of step ISV where the architecture allows either value).
      */
-    static final List<Deviation> KNOWN = List.of(new Deviation("Q1", Model::withQ1), new Deviation("Q8", Model::withQ8));
+    static final List<Deviation> KNOWN = List.of(new Deviation("Q1", Model::withQ1), new Deviation("Q2", Model::withQ2),
+            new Deviation("Q8", Model::withQ8));
 
     static final RunOptions OPTIONS = RunOptions.DEFAULT.withoutExceptions().withTimeout(Duration.ofSeconds(60))
             .withBudget(2_000_000_000L);
 
     int cases, oursAgree, qemuAgree, oursQemuAgree;
     final Map<String, Integer> deviationCounts = new TreeMap<>();
-    /** Up to a few examples per deviation: case, QEMU lines, architecture lines. */
+    /** Counts per "Qn in batch". */
+    final Map<String, Integer> deviationsByBatch = new TreeMap<>();
+    /** Up to two examples per deviation and batch: case, architecture lines, QEMU lines. */
     final Map<String, List<String>> evidence = new LinkedHashMap<>();
     final List<String> failures = new ArrayList<>();
     final List<String> oursQemuDifferences = new ArrayList<>();
@@ -52,8 +55,13 @@ final class DifferentialCheck {
         }
     }
 
+    /** Runs {@code batch} as assembled by GNU as. */
     void run(Batch batch) {
-        byte[] bytes = GnuBytes.assemble(batch.source(), batch.program.base);
+        run(batch, GnuBytes.assemble(batch.source(), batch.program.base));
+    }
+
+    /** Runs {@code batch} from the given image bytes (loaded at the program's base). */
+    void run(Batch batch, byte[] bytes) {
         Path elf = GnuBytes.elf(bytes, batch.program.base);
         RunResult qemu = Qemu.run(elf, OPTIONS);
         RunResult ours = Emu.run(elf, OPTIONS);
@@ -104,9 +112,11 @@ final class DifferentialCheck {
                             + SideBySide.render("architecture", expQ, "QEMU 7.2", qLines));
                 } else {
                     deviationCounts.merge(explained, 1, Integer::sum);
-                    List<String> ev = evidence.computeIfAbsent(explained, k -> new ArrayList<>());
-                    if (ev.size() < 12)
-                        ev.add(c + "\n" + SideBySide.render("architecture (DebugLab)", expQ, "QEMU 7.2", qLines));
+                    String key = explained + " in " + batch.name;
+                    int seen = deviationsByBatch.merge(key, 1, Integer::sum);
+                    if (seen <= 2)
+                        evidence.computeIfAbsent(explained, k -> new ArrayList<>()).add(batch.name + " " + c + "\n"
+                                + SideBySide.render("architecture (DebugLab)", expQ, "QEMU 7.2", qLines));
                 }
             }
             if (qLines.equals(oLines)) oursQemuAgree++;
@@ -167,6 +177,8 @@ final class DifferentialCheck {
         if (deviationCounts.isEmpty()) b.append(" none");
         deviationCounts.forEach((k, v) -> b.append(' ').append(k).append(" x").append(v));
         b.append("; failures: ").append(failures.size()).append('\n');
+        deviationsByBatch.forEach((k, v) -> b.append("  known reference deviation ").append(k).append(": ").append(v)
+                .append(" cases\n"));
         return b.toString();
     }
 

@@ -281,6 +281,31 @@ final class EntryReturnCases {
                     .x(1, 0x400, svcEsr(1), x + 4, EL0T)
                     .x(2, 0x400, hvcEsr(1), fwd, handlerPstate(1)), MDCR_TDE);
         }
+        {
+            // §5.2 / §11: DBGPRCR_EL1 exists and DoubleLockStatus() needs CORENPDRQ = 0. With
+            // OSDLR_EL1.DLK = 1, setting CORENPDRQ = 1 unlocks the double lock, so the breakpoint
+            // on t fires (EL1, KDE = 1, D = 0, MDE = 1). Restoring CORENPDRQ = 0 keeps later cases clean.
+            var body = p.body("dbgprcr", "msr DBGPRCR_EL1, x21", "isb", "dbgprcr_t:", "nop", "msr DBGPRCR_EL1, xzr",
+                    "hvc #1");
+            long t = body.label("dbgprcr_t");
+            long s1 = SPSR_AIF | EL1H;
+            int id = nextId++;
+            BareMetalProgram.Row row = new BareMetalProgram.Row(id, body.address, s1, HCR_RW, 0, MDSCR_KDE | MDSCR_MDE,
+                    1, 0, t, DebugMatrix.breakpointControl(1), 0, 0, p.wdata(), 1, 0, 0);
+            b.add(new DebugCase(id, "DBGPRCR_EL1.CORENPDRQ = 1 lifts the OS Double Lock", row, m -> {
+                Expect e = new Expect(id);
+                if (!m.dbgprcrImplemented()) {
+                    // Without the register both MSRs are UNDEFINED and DLK alone keeps the lock.
+                    e.x(1, 0x200, esr(EC_UNKNOWN, 0), body.at(0), s1);
+                    if (!m.doubleLockImplemented())
+                        e.x(1, 0x200, breakpointEsr(1, 1), t, s1);
+                    e.x(1, 0x200, esr(EC_UNKNOWN, 0), t + 4, s1);
+                } else {
+                    e.x(1, 0x200, breakpointEsr(1, 1), t, s1);
+                }
+                return List.copyOf(e.x(2, 0x400, hvcEsr(1), body.at(5), s1).lines);
+            }));
+        }
         return b;
     }
 
