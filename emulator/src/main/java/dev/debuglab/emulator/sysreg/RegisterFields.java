@@ -65,6 +65,10 @@ public final class RegisterFields {
     public static final class HCR_EL2 {
         public static final Field VM = new Field("VM", 0, 1);
         public static final Field DC = new Field("DC", 12, 1);
+        /** Traps EL0/EL1 WFI to EL2. */
+        public static final Field TWI = new Field("TWI", 13, 1);
+        /** Traps EL0/EL1 WFE to EL2. */
+        public static final Field TWE = new Field("TWE", 14, 1);
         public static final Field TID1 = new Field("TID1", 16, 1);
         public static final Field TID2 = new Field("TID2", 17, 1);
         public static final Field TID3 = new Field("TID3", 18, 1);
@@ -149,6 +153,10 @@ public final class RegisterFields {
         public static final Field UCI = new Field("UCI", 26, 1);
         /** SCTLR_EL1 only: EL0 may access DAIF (MRS/MSR DAIF, MSR DAIFSet/DAIFClr). */
         public static final Field UMA = new Field("UMA", 9, 1);
+        /** SCTLR_EL1 only: 0 traps EL0's WFI to EL1 (RES1 in SCTLR_EL2). */
+        public static final Field nTWI = new Field("nTWI", 16, 1);
+        /** SCTLR_EL1 only: 0 traps EL0's WFE to EL1 (RES1 in SCTLR_EL2). */
+        public static final Field nTWE = new Field("nTWE", 18, 1);
         public static final Field EE = new Field("EE", 25, 1);
         /** RES1 bits of SCTLR_EL1 in Armv8.0 (11, 20, 22, 23, 28, 29). */
         public static final long EL1_RES1 = 0x30D0_0800L;

@@ -9,6 +9,8 @@ import dev.debuglab.emulator.cpu.Cpu;
 import dev.debuglab.emulator.cpu.DecodedOp;
 import dev.debuglab.emulator.cpu.Op;
 import dev.debuglab.emulator.isa.Encoding;
+import dev.debuglab.emulator.sysreg.RegisterFields.HCR_EL2;
+import dev.debuglab.emulator.sysreg.RegisterFields.SCTLR;
 
 /**
  * Hints and barriers (Arm ARM C6.2.124 HINT, C6.2.400 WFE, C6.2.401 WFI, C6.2.252 SEV,
@@ -23,10 +25,6 @@ import dev.debuglab.emulator.isa.Encoding;
 public final class Hints {
     private Hints() {}
 
-    /** SCTLR_EL1.nTWI (bit 16) and nTWE (bit 18): 0 traps EL0's WFI/WFE to EL1 (D17.2.118). */
-    static final long SCTLR_EL1_NTWI = 1L << 16, SCTLR_EL1_NTWE = 1L << 18;
-    /** HCR_EL2.TWI (bit 13) and TWE (bit 14): 1 traps EL0/EL1 WFI/WFE to EL2 (D17.2.48). */
-    static final long HCR_EL2_TWI = 1L << 13, HCR_EL2_TWE = 1L << 14;
     /** ISS of a trapped WFx from AArch64: CV = 1, COND = 0b1110 (ISS[24:20]), TI in ISS[0]. */
     static final int WFX_ISS_CV_COND = (1 << 24) | (0b1110 << 20), WFX_ISS_TI_WFE = 1;
 
@@ -94,11 +92,11 @@ public final class Hints {
      */
     static boolean checkForWFxTrap(Cpu cpu, boolean wfe) {
         int iss = WFX_ISS_CV_COND | (wfe ? WFX_ISS_TI_WFE : 0);
-        if (cpu.el == 0 && (cpu.sys.sctlr[1] & (wfe ? SCTLR_EL1_NTWE : SCTLR_EL1_NTWI)) == 0) {
+        if (cpu.el == 0 && !(wfe ? SCTLR.nTWE : SCTLR.nTWI).isSet(cpu.sys.sctlr[1])) {
             Exceptions.take(cpu, ExceptionRecord.of(ExceptionClass.WFX_TRAP, iss, cpu.pc));
             return true;
         }
-        if (cpu.el <= 1 && (cpu.sys.hcrEl2 & (wfe ? HCR_EL2_TWE : HCR_EL2_TWI)) != 0) {
+        if (cpu.el <= 1 && (wfe ? HCR_EL2.TWE : HCR_EL2.TWI).isSet(cpu.sys.hcrEl2)) {
             Exceptions.take(cpu, ExceptionRecord.of(ExceptionClass.WFX_TRAP, iss, cpu.pc).to(2));
             return true;
         }

@@ -7,9 +7,6 @@ import static dev.debuglab.emulator.cpu.exec.Pseudocode.extendReg;
 import static dev.debuglab.emulator.cpu.exec.Pseudocode.signExtend;
 
 import dev.debuglab.emulator.arch.DataAccess;
-import dev.debuglab.emulator.arch.ExceptionClass;
-import dev.debuglab.emulator.arch.ExceptionRecord;
-import dev.debuglab.emulator.arch.Exceptions;
 import dev.debuglab.emulator.cpu.Cpu;
 import dev.debuglab.emulator.cpu.DecodedOp;
 import dev.debuglab.emulator.cpu.Op;
@@ -44,22 +41,9 @@ public final class LoadStore {
 
     private static final int LOAD = DataAccess.LOAD, STORE = DataAccess.STORE;
 
-    /** SCTLR_ELx.SA (bit 3) and SCTLR_EL1.SA0 (bit 4): SP alignment checking (D17.2 SCTLR_EL1). */
-    static final long SCTLR_SA = 1L << 3, SCTLR_SA0 = 1L << 4;
-
-    /**
-     * CheckSPAlignment: with SP as the base register, SP must be 16-byte aligned when
-     * SCTLR_ELx.SA (SA0 at EL0) is set, else an SP alignment fault (EC 0x26, ISS 0) is taken
-     * before any access. Returns false if the exception was taken.
-     */
+    /** CheckSPAlignment, with SP as the base register (the arch layer's rule; false if the fault was taken). */
     static boolean checkSPAlignment(Cpu cpu) {
-        long sp = cpu.currentSp();
-        if ((sp & 0xF) == 0) return true;
-        long sctlr = cpu.el == 0 ? cpu.sys.sctlr[1] : cpu.sys.sctlr[cpu.el];
-        boolean check = (sctlr & (cpu.el == 0 ? SCTLR_SA0 : SCTLR_SA)) != 0;
-        if (!check) return true;
-        Exceptions.take(cpu, ExceptionRecord.of(ExceptionClass.SP_ALIGN, 0, cpu.pc));
-        return false;
+        return DataAccess.checkSpAlignment(cpu, cpu.currentSp());
     }
 
     // --- single register --------------------------------------------------------------------------
