@@ -43,7 +43,8 @@ final class DifferentialCheck {
     final Map<String, Integer> deviationCounts = new TreeMap<>();
     /** Counts per "Qn in batch". */
     final Map<String, Integer> deviationsByBatch = new TreeMap<>();
-    /** Up to two examples per deviation and batch: case, architecture lines, QEMU lines. */
+    private final java.util.Set<String> evidenceKeys = new java.util.HashSet<>();
+    /** One example per deviation, batch and starting EL: case, architecture lines, QEMU lines. */
     final Map<String, List<String>> evidence = new LinkedHashMap<>();
     final List<String> failures = new ArrayList<>();
     final List<String> oursQemuDifferences = new ArrayList<>();
@@ -113,8 +114,9 @@ final class DifferentialCheck {
                 } else {
                     deviationCounts.merge(explained, 1, Integer::sum);
                     String key = explained + " in " + batch.name;
-                    int seen = deviationsByBatch.merge(key, 1, Integer::sum);
-                    if (seen <= 2)
+                    deviationsByBatch.merge(key, 1, Integer::sum);
+                    // one example per deviation, batch and EL the case's body starts at
+                    if (evidenceKeys.add(key + " EL" + ((c.row().spsr() >> 2) & 3)))
                         evidence.computeIfAbsent(explained, k -> new ArrayList<>()).add(batch.name + " " + c + "\n"
                                 + SideBySide.render("architecture (DebugLab)", expQ, "QEMU 7.2", qLines));
                 }
