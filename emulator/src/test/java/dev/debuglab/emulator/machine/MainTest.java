@@ -37,6 +37,29 @@ class MainTest {
     }
 
     @Test
+    void budgetExhaustionHasItsOwnStatusAndSays() throws Exception {
+        Path loop = dir.resolve("loop.elf");
+        ElfWriter.write(loop, new byte[] {0x00, 0x00, 0x00, 0x14}, VirtMachine.RAM_BASE, VirtMachine.RAM_BASE); // B .
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = Main.run(new String[] {"exec", "--budget", "1e5", loop.toString()}, new ByteArrayOutputStream(), new PrintStream(err));
+        assertEquals(Main.EXIT_BUDGET, status);
+        assertTrue(err.toString().contains("instruction budget of 100000 exhausted at PC 0x40000000"), err.toString());
+    }
+
+    @Test
+    void traceLinesDecodeTheSyndromeAndTheGuestExitCodeIsTheStatus() throws Exception {
+        Path brk = dir.resolve("brk.elf");
+        // BRK #0x42 with VBAR_EL2 = 0: the handler is outside RAM, so the exception loop is detected and stopped
+        ElfWriter.write(brk, new byte[] {0x40, 0x08, 0x20, (byte) 0xD4}, VirtMachine.RAM_BASE, VirtMachine.RAM_BASE);
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = Main.run(new String[] {"exec", "--trace", brk.toString()}, new ByteArrayOutputStream(), new PrintStream(err));
+        String t = err.toString();
+        assertTrue(t.startsWith("trace: #1 BRK64 EL2 -> EL2 ESR=0xF2000042 [EC 0x3C BRK instruction (AArch64), IL 1, comment #0x42] ELR=0x40000000 FAR=unchanged vector=0x200"), t);
+        assertEquals(Main.EXIT_STOPPED, status, t);
+        assertTrue(t.contains("exception loop"), t);
+    }
+
+    @Test
     void countsAcceptUnderscoresAndExponents() {
         assertEquals(5_000_000_000L, Main.parseCount("5e9", "--budget"));
         assertEquals(1_000_000L, Main.parseCount("1_000_000", "--budget"));

@@ -110,6 +110,29 @@ class TestKitQemuTest {
     }
 
     @Test
+    void ourAssemblersBytesRunTheSameOnBothEngines() {
+        Differential.Comparison c = Differential.assertSame("ours", Toolchain.ours("""
+                _start: movz x9, #0x900, lsl #16
+                        mov  w10, #0x4f
+                        strb w10, [x9]
+                        mov  w10, #0x4b
+                        strb w10, [x9]
+                        mov  w10, #10
+                        strb w10, [x9]
+                        movz x1, #0x4000, lsl #16
+                        add  x1, x1, #0x800
+                        movz x2, #0x2, lsl #16
+                        movk x2, #0x26
+                        mov  x3, #5
+                        stp  x2, x3, [x1]
+                        mov  w0, #0x18
+                        hlt  #0xf000
+                """));
+        assertEquals("OK\n", c.qemu().uart());
+        assertEquals(5, c.qemu().exitCode());
+    }
+
+    @Test
     void missingToolFailsWithTheFix() {
         AssertionError e = org.junit.jupiter.api.Assertions.assertThrows(AssertionError.class,
                 () -> Proc.require("aarch64-linux-gnu-no-such-tool"));

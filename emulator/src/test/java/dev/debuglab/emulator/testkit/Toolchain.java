@@ -84,6 +84,17 @@ public final class Toolchain {
         return build("c" + opt, List.of(new Unit("prog.c", source, opt)), true);
     }
 
+    /**
+     * A program assembled by DebugLab's own assembler ({@code isa.Assembler}) at {@link #TEXT_BASE},
+     * wrapped by ElfWriter; entered at {@code _start} if the program defines it, else at its first byte.
+     * No guest library: the program does its own output and exit.
+     */
+    public static Path ours(String source) {
+        dev.debuglab.emulator.isa.Program p = dev.debuglab.emulator.isa.Assembler.assemble(TEXT_BASE, source);
+        Long start = p.symbols().get("_start");
+        return fromBytes(p.bytes(), TEXT_BASE, start != null ? start : TEXT_BASE);
+    }
+
     /** A single-segment ELF holding {@code code} at {@code base}, entered at {@code entry}. */
     public static Path fromBytes(byte[] code, long base, long entry) {
         byte[] elf = ElfWriter.write(code, base, entry);
