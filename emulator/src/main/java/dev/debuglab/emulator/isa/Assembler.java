@@ -285,7 +285,8 @@ public final class Assembler {
         byte[] b = new byte[args.size() * size];
         if (!emit) return b;
         for (int i = 0; i < args.size(); i++) {
-            long v = ev.eval(args.get(i));
+            // In GNU as, `.` inside a data directive is the address of the item being emitted.
+            long v = ev.at(ev.pc + (long) i * size).eval(args.get(i));
             if (size < 8) {
                 long min = -(1L << (size * 8 - 1)), max = (1L << (size * 8)) - 1;
                 if (v < min || v > max) throw Operands.range("value " + args.get(i) + " does not fit in " + size + " byte(s)");
@@ -347,6 +348,10 @@ public final class Assembler {
             this.index = index;
             this.pc = pc;
             this.lastPass = lastPass;
+        }
+
+        Eval at(long address) {
+            return new Eval(s, index, address, lastPass);
         }
 
         /** Evaluates now; symbols must already be defined (sizes, alignments, .equ). */

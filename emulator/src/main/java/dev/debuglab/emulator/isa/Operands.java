@@ -80,25 +80,30 @@ final class Operands {
      * they mean the user picked the right form with a wrong value.
      */
     static final class Mismatch extends RuntimeException {
-        final boolean serious;
+        /** 0: the operand is plainly of another form (a keyword, a label where [..] is written); 1: wrong kind; 2: right kind, bad value. */
+        final int rank;
         int depth;
 
-        Mismatch(String message, boolean serious) {
+        Mismatch(String message, int rank) {
             super(message, null, false, false);
-            this.serious = serious;
+            this.rank = rank;
         }
 
         int score() {
-            return depth * 2 + (serious ? 1 : 0);
+            return depth * 3 + rank;
         }
     }
 
+    static Mismatch weak(String msg) {
+        return new Mismatch(msg, 0);
+    }
+
     static Mismatch kind(String msg) {
-        return new Mismatch(msg, false);
+        return new Mismatch(msg, 1);
     }
 
     static Mismatch range(String msg) {
-        return new Mismatch(msg, true);
+        return new Mismatch(msg, 2);
     }
 
     /** The operand list of one instruction, split at top-level commas. */
@@ -284,7 +289,7 @@ final class Operands {
         @Override
         public void parse(Items in, Ctx c) {
             String t = in.next("`" + text + "`");
-            if (!t.equalsIgnoreCase(text)) throw kind("expected `" + text + "`, got `" + t + "`");
+            if (!t.equalsIgnoreCase(text)) throw weak("expected `" + text + "`, got `" + t + "`");
         }
     }
 
@@ -403,9 +408,12 @@ final class Operands {
             String text = in.next("a bitmask immediate");
             long v = truncate(imm(text, c), c.width, text);
             int enc = BitMasks.encodeLogicalImmediate(v, c.width);
+            if (enc < 0 && withComment)
+                throw range("immediate " + text + " cannot be loaded by a single mov (it is neither a 16-bit chunk, an inverted one, "
+                        + "nor a bitmask immediate); use movz + movk");
             if (enc < 0)
                 throw range("immediate " + text + " is not a bitmask immediate (a rotated run of ones repeated in 2, 4, ... 64-bit elements; "
-                        + "0 and all-ones are not encodable); build it with mov/movk" + (withComment ? "" : " and use the register form"));
+                        + "0 and all-ones are not encodable); build it with mov/movk and use the register form");
             c.set("N", enc >> 12);
             c.set("immr", (enc >> 6) & 0x3F);
             c.set("imms", enc & 0x3F);
@@ -569,6 +577,7 @@ final class Operands {
         public void parse(Items in, Ctx c) {
             String text = in.next("a label or address");
             if (parseReg(text) != null) throw kind("`" + text + "` is a register, but a label is expected here");
+            if (text.startsWith("[")) throw weak("`" + text + "` is a memory operand, but a label is expected here");
             String expr = text.startsWith("#") ? text.substring(1) : text;
             long target = c.eval.applyAsLong(expr);
             long off = target - (t == Target.ADRP ? c.pc & ~0xFFFL : c.pc);
@@ -582,8 +591,8 @@ final class Operands {
                     c.set("immhi", imm >> 2);
                 }
                 case ADRP -> {
-                    if ((off & 0xFFF) != 0) throw range("`" + text + "`: adrp needs a 4 KiB page address");
-                    long imm = pcrel(off, 12, 21, text, "adrp reaches +-4 GiB");
+                    // ADRP addresses the 4 KiB page holding the target (GNU as: page(target) - page(pc)).
+                    long imm = pcrel(off & ~0xFFFL, 12, 21, text, "adrp reaches +-4 GiB");
                     c.set("immlo", imm & 3);
                     c.set("immhi", imm >> 2);
                 }
@@ -782,7 +791,7 @@ final class Operands {
         public void parse(Items in, Ctx c) {
             String t = in.next("a PSTATE field");
             SysRegNames.SysReg r = SysRegNames.lookup(t);
-            if (r == null || r.op0() != 0 || r.crn() != 4) throw kind("`" + t + "` is not a PSTATE field");
+            if (r == null || r.op0() != 0 || r.crn() != 4) throw weak("`" + t + "` is not a PSTATE field");
             c.set("op1", r.op1());
             c.set("CRm", r.crm());
             c.set("op2", r.op2());

@@ -708,9 +708,14 @@ public final class Syntax {
         for (Encoding e : Encodings.all()) {
             if (e.kind() != Kind.LDST_UIMM) continue;
             for (Encoding u : Encodings.all())
-                if (u.kind() == Kind.LDST_IMM9 && ((u.value() >>> 10) & 3) == 0 && (u.value() >>> 22) == (e.value() >>> 22))
+                if (u.kind() == Kind.LDST_IMM9 && ((u.value() >>> 10) & 3) == 0 && sizeOpc(u) == sizeOpc(e))
                     f(u.id(), e.mnemonic(), transferOperand(u) + ", [soff9]").asmOnly();
         }
+    }
+
+    /** size:opc of a single-register load/store row (bits [31:30] and [23:22]). */
+    private static int sizeOpc(Encoding e) {
+        return (e.value() >>> 30) << 2 | (e.value() >>> 22) & 3;
     }
 
     /**
