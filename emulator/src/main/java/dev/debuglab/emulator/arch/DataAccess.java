@@ -1,6 +1,7 @@
 package dev.debuglab.emulator.arch;
 
 import dev.debuglab.emulator.cpu.Cpu;
+import dev.debuglab.emulator.isa.Decoder;
 import dev.debuglab.emulator.sysreg.RegisterFields.CTR_EL0;
 import dev.debuglab.emulator.sysreg.RegisterFields.HCR_EL2;
 import dev.debuglab.emulator.sysreg.RegisterFields.SCTLR;
@@ -47,7 +48,7 @@ public final class DataAccess {
         int chunk = Math.min(size, 8);
         for (int off = 0; off < size; off += chunk) {
             if (!cpu.mem.isMapped(va + off, chunk)) {
-                externalAbort(cpu, va + off, flags);
+                unmapped(cpu, va + off, flags);
                 return false;
             }
         }
@@ -65,7 +66,7 @@ public final class DataAccess {
         long v = cpu.mem.read(va, size);
         if (cpu.mem.fault) {
             cpu.mem.fault = false;
-            externalAbort(cpu, va, flags);
+            unmapped(cpu, va, flags);
             return 0;
         }
         return v;
@@ -82,7 +83,7 @@ public final class DataAccess {
         cpu.mem.write(va, size, value);
         if (cpu.mem.fault) {
             cpu.mem.fault = false;
-            externalAbort(cpu, va, flags | STORE);
+            unmapped(cpu, va, flags | STORE);
             return false;
         }
         return true;
@@ -130,7 +131,7 @@ public final class DataAccess {
         }
         if (cpu.watchpointsArmed && Debug.checkWatchpoint(cpu, base, block, false, true, false, false)) return;
         if (!cpu.mem.isMapped(base, block)) {
-            externalAbort(cpu, xt, STORE);
+            unmapped(cpu, xt, STORE);
             return;
         }
         for (int off = 0; off < block; off += 8) cpu.mem.write(base + off, 8, 0);
@@ -172,6 +173,29 @@ public final class DataAccess {
     static void alignmentFault(Cpu cpu, long va, int flags, boolean cm) {
         Exceptions.take(cpu, ExceptionRecord.of(ExceptionClass.DABT_LOWER,
                 Syndrome.dataAbort(Syndrome.FSC_ALIGNMENT, reportsWrite(flags), cm), cpu.pc).withFar(va));
+    }
+
+    /**
+     * An access to a physical address with nothing behind it. Without a hypervisor that is a
+     * synchronous External abort. At EL1/EL0 with stage 2 enabled (HCR_EL2.VM = 1) the model's
+     * stage 2 is an identity map of RAM and nothing else (devices mapped into the memory count as
+     * RAM), so the access takes a stage 2 Translation fault to EL2 instead: EC 0x24, DFSC level 3
+     * (project choice: the level at which a walk of a sparse table ends is not modelled), the
+     * instruction syndrome when the instruction has one, FAR_EL2 = the VA and HPFAR_EL2 = the IPA.
+     * That is the exit a hypervisor turns into MMIO emulation (Arm ARM D8.3 stage 2, D17.2.37).
+     */
+    static void unmapped(Cpu cpu, long va, int flags) {
+        if (cpu.el < 2 && HCR_EL2.VM.isSet(cpu.sys.hcrEl2)) stage2TranslationFault(cpu, va, flags);
+        else externalAbort(cpu, va, flags);
+    }
+
+    static void stage2TranslationFault(Cpu cpu, long va, int flags) {
+        int word = cpu.mem.inRam(cpu.pc, 4) ? cpu.mem.fetch(cpu.pc) : 0;
+        var row = Decoder.decode(word);
+        int iss = row == null ? Syndrome.dataAbort(Syndrome.FSC_TRANSLATION_L3, reportsWrite(flags), false)
+                : Syndrome.dataAbort(Syndrome.FSC_TRANSLATION_L3, reportsWrite(flags), false, word, row.kind());
+        cpu.sys.hpfarEl2 = (va >>> 12) << 4;    // MMU off: IPA = VA; HPFAR_EL2.FIPA = IPA[51:12] in bits [43:4]
+        Exceptions.take(cpu, ExceptionRecord.of(ExceptionClass.DABT_LOWER, iss, cpu.pc).withFar(va).to(2));
     }
 
     /** Synchronous External abort on a data access (DFSC 0b010000), FAR = the VA. */

@@ -12,12 +12,26 @@ public final class Syndrome {
 
     /** Fault status codes (DFSC/IFSC). */
     public static final int FSC_ALIGNMENT = 0x21, FSC_DEBUG = 0x22, FSC_SYNC_EXTERNAL = 0x10;
+    /** Translation fault, level 3 (DFSC 0b000111). */
+    public static final int FSC_TRANSLATION_L3 = 0x07;
 
     // Data Abort / Watchpoint ISS fields (§13.2).
     static final Field DFSC = new Field("DFSC", 0, 6);
     static final Field WNR = new Field("WnR", 6, 1);
     static final Field CM = new Field("CM", 8, 1);
     static final Field EA = new Field("EA", 9, 1);
+    // Data Abort instruction syndrome, valid when ISV = 1 (Arm ARM D17.2.37, ISS encoding for an
+    // exception from a Data Abort).
+    static final Field DABT_ISV = new Field("ISV", 24, 1);
+    static final Field SAS = new Field("SAS", 22, 2);
+    static final Field SSE = new Field("SSE", 21, 1);
+    static final Field SRT = new Field("SRT", 16, 5);
+    static final Field SF = new Field("SF", 15, 1);
+    static final Field AR = new Field("AR", 14, 1);
+    // The load/store instruction-word fields the instruction syndrome is built from (Arm ARM C4.1.88).
+    static final Field LDST_SIZE = new Field("size", 30, 2), LDST_OPC = new Field("opc", 22, 2),
+            LDST_IMM9_MODE = new Field("op", 10, 2), LDST_LITERAL_OPC = new Field("opc", 30, 2),
+            LDST_EXCL_O2 = new Field("o2", 23, 1), LDST_EXCL_L = new Field("L", 22, 1);
     // Software Step ISS fields (§10.5).
     static final Field STEP_ISV = new Field("ISV", 24, 1);
     static final Field STEP_EX = new Field("EX", 6, 1);
@@ -63,6 +77,57 @@ public final class Syndrome {
     /** Data Abort with ISV = 0 (no instruction syndrome): CM, WnR and the fault status code. */
     public static int dataAbort(int dfsc, boolean wnr, boolean cm) {
         return (int) (WNR.of(wnr ? 1 : 0) | CM.of(cm ? 1 : 0) | DFSC.of(dfsc));
+    }
+
+    /**
+     * Data Abort with an instruction syndrome when the faulting instruction has one (ISV = 1):
+     * a load or store of a single general-purpose register without writeback, including
+     * load-acquire/store-release, excluding exclusives and pairs (Arm ARM D17.2.37, ISV). For
+     * any other instruction ISV = 0 and only WnR/CM/DFSC are reported.
+     *
+     * @param word the faulting instruction, {@code kind} its decode row's kind
+     */
+    public static int dataAbort(int dfsc, boolean wnr, boolean cm, int word, dev.debuglab.emulator.isa.Kind kind) {
+        int base = dataAbort(dfsc, wnr, cm);
+        int size = (int) LDST_SIZE.get(word), opc = (int) LDST_OPC.get(word);
+        boolean acquireRelease = false, load;
+        switch (kind) {
+            case LDST_UIMM, LDST_REG -> load = opc != 0;
+            case LDST_IMM9 -> {
+                if ((LDST_IMM9_MODE.get(word) & 1) != 0) return base;    // post-/pre-index: writeback
+                load = opc != 0;
+            }
+            case LD_LITERAL -> {
+                // LDR (literal): opc 00 = W, 01 = X, 10 = LDRSW (PRFM never faults).
+                int lopc = (int) LDST_LITERAL_OPC.get(word);
+                return base | (int) (DABT_ISV.of(1) | SAS.of(lopc == 1 ? 3 : 2) | SSE.of(lopc == 2 ? 1 : 0)
+                        | SRT.of(WORD_RT.get(word)) | SF.of(lopc == 0 ? 0 : 1));
+            }
+            case LDST_EXCL -> {
+                if (LDST_EXCL_O2.get(word) == 0) return base;             // exclusives: no syndrome
+                acquireRelease = true;
+                load = LDST_EXCL_L.get(word) == 1;
+                opc = load ? 1 : 0;
+            }
+            default -> {
+                return base;                                               // pairs and everything else
+            }
+        }
+        // opc: 00 store, 01 zero-extending load, 10 sign-extending load to X, 11 sign-extending load to W.
+        boolean signed = load && opc >= 2;
+        boolean sixtyFour = size == 3 || opc == 2;
+        return base | (int) (DABT_ISV.of(1) | SAS.of(size) | SSE.of(signed ? 1 : 0) | SRT.of(WORD_RT.get(word))
+                | SF.of(sixtyFour ? 1 : 0) | AR.of(acquireRelease ? 1 : 0));
+    }
+
+    /** The instruction syndrome fields of a Data Abort ISS, for a hypervisor completing an emulated access. */
+    public record AccessSyndrome(boolean valid, int sizeLog2, boolean signExtend, int rt, boolean sixtyFour, boolean write) {}
+
+    /** Decodes ISV/SAS/SSE/SRT/SF/WnR of a Data Abort ESR (what KVM's kvm_vcpu_dabt_* helpers read). */
+    public static AccessSyndrome accessSyndrome(long esr) {
+        int iss = (int) ESR.ISS.get(esr);
+        return new AccessSyndrome(DABT_ISV.get(iss) == 1, (int) SAS.get(iss), SSE.get(iss) == 1, (int) SRT.get(iss),
+                SF.get(iss) == 1, WNR.get(iss) == 1);
     }
 
     /**

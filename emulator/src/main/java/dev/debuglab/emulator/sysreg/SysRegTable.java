@@ -431,7 +431,8 @@ public final class SysRegTable {
         reg(t, "AFSR1_EL2", 3, 4, 5, 1, 1).el2().stored(0);
         reg(t, "ESR_EL2", 3, 4, 5, 2, 0).el2().field(bank(s -> s.esr, 2), 0).mask(0xFFFF_FFFFL);
         reg(t, "FAR_EL2", 3, 4, 6, 0, 0).el2().field(bank(s -> s.far, 2), 0);
-        reg(t, "HPFAR_EL2", 3, 4, 6, 0, 4).el2().stored(0);
+        reg(t, "HPFAR_EL2", 3, 4, 6, 0, 4).el2().field(st(s -> s.hpfarEl2, (s, v) -> s.hpfarEl2 = v), 0)
+                .mask(0xFFF_FFFF_FFF0L);
         reg(t, "MAIR_EL2", 3, 4, 10, 2, 0).el2().stored(0);
         reg(t, "AMAIR_EL2", 3, 4, 10, 3, 0).el2().stored(0);
         reg(t, "VBAR_EL2", 3, 4, 12, 0, 0).el2().field(bank(s -> s.vbar, 2), 0).mask(~0x7FFL);

@@ -20,6 +20,8 @@ public final class SystemRegisters {
     /** Cold reset 0xA: OSLM = 0b10, OSLK = 1 (architecture.md §11). */
     public long oslsrEl1 = OSLSR_EL1.OSLM_IMPLEMENTED | OSLSR_EL1.OSLK.of(1);
     public long osdlrEl1, dbgprcrEl1, contextidrEl1, vttbrEl2;
+    /** HPFAR_EL2: the faulting IPA of the last stage 2 fault taken to EL2 (FIPA in bits [43:4]). */
+    public long hpfarEl2;
     /** DBGBVR/DBGBCR/DBGWVR/DBGWCR&lt;n&gt;_EL1, n = 0..15 (only the configured ones are accessible). */
     public final long[] dbgbvr = new long[16], dbgbcr = new long[16], dbgwvr = new long[16], dbgwcr = new long[16];
     /** The claim tag bits (DBGCLAIMSET/DBGCLAIMCLR). */
