@@ -393,8 +393,16 @@ final class Operands {
         }
     }
 
-    /** The bitmask immediate of the logical (immediate) instructions: fields N, immr, imms. */
-    record LogicalImm(boolean withComment) implements Slot {
+    /**
+     * The bitmask immediate of the logical (immediate) instructions: fields N, immr, imms.
+     * {@code inverted}: the assembler-only BIC (immediate), which GNU as accepts and encodes as
+     * AND with the complemented immediate.
+     */
+    record LogicalImm(boolean withComment, boolean inverted) implements Slot {
+        LogicalImm(boolean withComment) {
+            this(withComment, false);
+        }
+
         @Override
         public String format(Ctx c) {
             Long v = BitMasks.logicalImmediate(c.i("N"), c.i("imms"), c.i("immr"), c.width);
@@ -407,6 +415,7 @@ final class Operands {
         public void parse(Items in, Ctx c) {
             String text = in.next("a bitmask immediate");
             long v = truncate(imm(text, c), c.width, text);
+            if (inverted) v = ~v & mask(c.width);
             int enc = BitMasks.encodeLogicalImmediate(v, c.width);
             if (enc < 0 && withComment)
                 throw range("immediate " + text + " cannot be loaded by a single mov (it is neither a 16-bit chunk, an inverted one, "

@@ -257,6 +257,7 @@ public final class Syntax {
             case "movn" -> new Operands.MovWideImm(true);
             case "logimm" -> new Operands.LogicalImm(false);
             case "logimm#" -> new Operands.LogicalImm(true);
+            case "~logimm" -> new Operands.LogicalImm(false, true);
             case "shift" -> new Operands.ShiftSlot(false);
             case "shiftror" -> new Operands.ShiftSlot(true);
             case "ext" -> new Operands.ExtendSlot(true);
@@ -494,6 +495,9 @@ public final class Syntax {
         f("EOR_IMM", "eor", "r:Rd|sp, r:Rn, logimm");
         f("ANDS_IMM", "tst", "r:Rn, logimm").fixed("Rd", 31);
         f("ANDS_IMM", "ands", "r:Rd, r:Rn, logimm");
+        // BIC (immediate): a GNU as convenience, AND with the complemented immediate (binutils 2.40
+        // accepts it for BIC only, not BICS/ORN/EON); never disassembled.
+        f("AND_IMM", "bic", "r:Rd|sp, r:Rn, ~logimm").asmOnly();
         // MOV (inverted wide immediate) / MOV (wide immediate) (C6.2.188, C6.2.189).
         f("MOVN", "mov", "r:Rd, movn")
                 .when(c -> !(c.i("imm16") == 0 && c.i("hw") != 0) && !(c.width == 32 && c.i("imm16") == 0xFFFF)).strict();

@@ -211,4 +211,13 @@ class AssemblerTest {
         Program p = Assembler.assemble(0, "nop\n.align 3\nbrk #0\n");
         assertArrayEquals(new int[] {0xD503201F, 0xD503201F, 0xD4200000}, new int[] {p.wordAt(0), p.wordAt(4), p.wordAt(8)});
     }
+
+    @Test
+    void bicImmediateIsAndWithTheComplement() {
+        // Words from aarch64-linux-gnu-as 2.40 for the same lines.
+        Program p = Assembler.assemble(0, "bic x0, x0, #0x100000\nbic w1, w2, #0xff\nbic sp, x3, #1\n");
+        assertArrayEquals(new int[] {0x926bf800, 0x12185c41, 0x927ff87f}, p.words());
+        AsmException e = assertThrows(AsmException.class, () -> Assembler.assemble(0, "bic x0, x0, #0x1234\n"));
+        assertTrue(e.getMessage().contains("not a bitmask immediate"), e.getMessage());
+    }
 }
