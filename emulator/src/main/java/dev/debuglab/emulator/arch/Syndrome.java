@@ -139,4 +139,41 @@ public final class Syndrome {
                 | SYS_CRN.of(WORD_CRN.get(word)) | SYS_RT.of(WORD_RT.get(word)) | SYS_CRM.of(WORD_CRM.get(word))
                 | SYS_DIRECTION.of(WORD_L.get(word)));
     }
+
+    /**
+     * ESR_ELx decoded for people: "EC 0x3C BRK instruction (AArch64), IL 1, comment #0x42" — the
+     * class and the ISS fields that class defines (Arm ARM D17.2.37; architecture.md §13).
+     */
+    public static String describe(long esr) {
+        int ec = (int) ESR.EC.get(esr);
+        int iss = (int) ESR.ISS.get(esr);
+        ExceptionClass c = ExceptionClass.of(ec);
+        StringBuilder b = new StringBuilder(String.format("EC 0x%02X %s, IL %d", ec,
+                c == null ? "(unknown class)" : c.description, ESR.IL.get(esr)));
+        if (c == null) return b.append(String.format(", ISS 0x%07X", iss)).toString();
+        switch (c) {
+            case BRK64 -> b.append(String.format(", comment #0x%X", IMM16.get(iss)));
+            case SVC64, HVC64, SMC64 -> b.append(String.format(", imm16 #0x%X", IMM16.get(iss)));
+            case BREAKPOINT_LOWER, BREAKPOINT_SAME, IABT_LOWER, IABT_SAME -> b.append(String.format(", IFSC 0x%02X", DFSC.get(iss)));
+            case SOFTWARE_STEP_LOWER, SOFTWARE_STEP_SAME -> {
+                b.append(", ISV ").append(STEP_ISV.get(iss));
+                if (STEP_ISV.get(iss) == 1) b.append(", EX ").append(STEP_EX.get(iss));
+                b.append(String.format(", IFSC 0x%02X", DFSC.get(iss)));
+            }
+            case DABT_LOWER, DABT_SAME, WATCHPOINT_LOWER, WATCHPOINT_SAME -> {
+                boolean abort = c == ExceptionClass.DABT_LOWER || c == ExceptionClass.DABT_SAME;
+                if (abort && DABT_ISV.get(iss) == 1)
+                    b.append(String.format(", ISV 1, SAS %d, SSE %d, SRT %d, SF %d, AR %d", SAS.get(iss), SSE.get(iss),
+                            SRT.get(iss), SF.get(iss), AR.get(iss)));
+                b.append(", CM ").append(CM.get(iss)).append(", WnR ").append(WNR.get(iss))
+                        .append(String.format(", DFSC 0x%02X", DFSC.get(iss)));
+            }
+            case SYS64 -> b.append(String.format(", %s S%d_%d_C%d_C%d_%d, Rt %d", SYS_DIRECTION.get(iss) == 1 ? "MRS" : "MSR",
+                    SYS_OP0.get(iss), SYS_OP1.get(iss), SYS_CRN.get(iss), SYS_CRM.get(iss), SYS_OP2.get(iss), SYS_RT.get(iss)));
+            default -> {
+                if (iss != 0) b.append(String.format(", ISS 0x%07X", iss));
+            }
+        }
+        return b.toString();
+    }
 }

@@ -1,6 +1,8 @@
 package dev.debuglab.emulator.machine;
 
 import dev.debuglab.emulator.arch.ExceptionClass;
+import dev.debuglab.emulator.arch.Syndrome;
+import dev.debuglab.emulator.sysreg.RegisterFields.ESR;
 import java.io.BufferedOutputStream;
 import java.io.FileOutputStream;
 import java.io.FileDescriptor;
@@ -143,9 +145,9 @@ public final class Main {
 
         @Override
         public void taken(dev.debuglab.emulator.arch.ExceptionRecord r, int fromEl, int toEl, long esr, long elr, long vector) {
-            ExceptionClass c = ExceptionClass.of(EsrText.field(esr, EsrText.EC_SHIFT, EsrText.EC_MASK));
+            ExceptionClass c = ExceptionClass.of((int) ESR.EC.get(esr));
             out.printf("trace: #%d %s EL%d -> EL%d ESR=0x%08X [%s] ELR=0x%X FAR=%s vector=0x%X%n", ++count,
-                    c == null ? "?" : c.name(), fromEl, toEl, esr, EsrText.describe(esr), elr,
+                    c == null ? "?" : c.name(), fromEl, toEl, esr, Syndrome.describe(esr), elr,
                     r.hasFar() ? String.format("0x%X", r.far()) : "unchanged", vector);
         }
     }

@@ -72,4 +72,12 @@ class Stage2AbortTest {
         assertEquals(1, h.cpu.el);
         assertEquals(0x96000010L, h.cpu.sys.esr[1]); // EC 0x25, ISV 0, DFSC synchronous External abort
     }
+
+    @Test
+    void syndromeReadsBackForPeopleAndForTheHypervisor() {
+        assertEquals("EC 0x24 Data Abort from a lower EL, IL 1, ISV 1, SAS 3, SSE 0, SRT 5, SF 1, AR 0, CM 0, WnR 1, DFSC 0x07",
+                dev.debuglab.emulator.arch.Syndrome.describe(0x93C58047L));
+        var a = dev.debuglab.emulator.arch.Syndrome.accessSyndrome(0x93678007L); // ldrsh x7, [x1, #2]
+        assertEquals(new dev.debuglab.emulator.arch.Syndrome.AccessSyndrome(true, 1, true, 7, true, false), a);
+    }
 }
