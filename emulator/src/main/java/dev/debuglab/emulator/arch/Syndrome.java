@@ -140,6 +140,16 @@ public final class Syndrome {
                 | SYS_DIRECTION.of(WORD_L.get(word)));
     }
 
+    /** The fields of an EC 0x18 ISS, for a hypervisor emulating the trapped access (KVM's struct sys_reg_params). */
+    public record SysRegTrap(int op0, int op1, int crn, int crm, int op2, int rt, boolean read) {}
+
+    /** Decodes Op0/Op1/CRn/CRm/Op2/Rt/Direction of an EC 0x18 ESR (what KVM's kvm_handle_sys_reg reads). */
+    public static SysRegTrap decodeSysRegTrap(long esr) {
+        int iss = (int) ESR.ISS.get(esr);
+        return new SysRegTrap((int) SYS_OP0.get(iss), (int) SYS_OP1.get(iss), (int) SYS_CRN.get(iss), (int) SYS_CRM.get(iss),
+                (int) SYS_OP2.get(iss), (int) SYS_RT.get(iss), SYS_DIRECTION.get(iss) == 1);
+    }
+
     /**
      * ESR_ELx decoded for people: "EC 0x3C BRK instruction (AArch64), IL 1, comment #0x42" — the
      * class and the ISS fields that class defines (Arm ARM D17.2.37; architecture.md §13).

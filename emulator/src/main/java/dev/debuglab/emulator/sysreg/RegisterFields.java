@@ -49,6 +49,14 @@ public final class RegisterFields {
     /** Monitor Debug Configuration Register (EL2) (architecture.md §12.2). */
     public static final class MDCR_EL2 {
         public static final Field HPMN = new Field("HPMN", 0, 5);
+        /** Trap PMCR_EL0 accesses (no PMU here: set by KVM, no effect). */
+        public static final Field TPMCR = new Field("TPMCR", 5, 1);
+        /** Trap Performance Monitors accesses (set by KVM, no effect here). */
+        public static final Field TPM = new Field("TPM", 6, 1);
+        /** Trap Profiling Buffer controls (set by KVM, no effect here). */
+        public static final Field TPMS = new Field("TPMS", 14, 1);
+        /** Trap Trace Filter controls (set by KVM, no effect here). */
+        public static final Field TTRF = new Field("TTRF", 19, 1);
         public static final Field TDE = new Field("TDE", 8, 1);
         public static final Field TDA = new Field("TDA", 9, 1);
         public static final Field TDOSA = new Field("TDOSA", 10, 1);
@@ -209,6 +217,11 @@ public final class RegisterFields {
         public static final Field ISS = new Field("ISS", 0, 25);
         public static final Field IL = new Field("IL", 25, 1);
         public static final Field EC = new Field("EC", 26, 6);
+    }
+
+    /** HPFAR_EL2: FIPA = IPA[51:12] of the last stage 2 fault (Arm ARM D17.2.60). */
+    public static final class HPFAR_EL2 {
+        public static final Field FIPA = new Field("FIPA", 4, 40);
     }
 
     /** VTTBR_EL2: the VMID used by VMID-match breakpoints. */
