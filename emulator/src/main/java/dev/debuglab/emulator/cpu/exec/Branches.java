@@ -22,31 +22,14 @@ public final class Branches {
     /** B / BL: PC + SignExtend(imm26:'00'); BL writes PC + 4 to X30 (C6.2.26, C6.2.34). */
     public static Op branchImmediate(Encoding e, int w) {
         long offset = signExtend((long) field(e, w, "imm26") << 2, 28);
-        if (bit(w, 31)) return new DecodedOp() {
-            @Override
-            public void execute(Cpu cpu) {
-                cpu.x[30] = cpu.pc + 4;
-                cpu.pc += offset;
-            }
-        };
-        return new DecodedOp() {
-            @Override
-            public void execute(Cpu cpu) {
-                cpu.pc += offset;
-            }
-        };
+        return HotOp.branch(bit(w, 31) ? HotOp.BL : HotOp.B, 0, offset);
     }
 
     /** B.cond: branch to PC + SignExtend(imm19:'00') if ConditionHolds(cond) (C6.2.25). */
     public static Op branchConditional(Encoding e, int w) {
         long offset = signExtend((long) field(e, w, "imm19") << 2, 21);
         int holds = Pseudocode.conditionTable(field(e, w, "cond"));
-        return new DecodedOp() {
-            @Override
-            public void execute(Cpu cpu) {
-                cpu.pc += ((holds >>> cpu.nzcv) & 1) != 0 ? offset : 4;
-            }
-        };
+        return HotOp.branchConditional(holds, offset);
     }
 
     /** CBZ / CBNZ: compare W/X[t] with zero (C6.2.47, C6.2.46). */
@@ -55,6 +38,7 @@ public final class Branches {
         int t = field(e, w, "Rt");
         long offset = signExtend((long) field(e, w, "imm19") << 2, 21);
         long mask = sf ? -1L : 0xFFFFFFFFL;
+        if (t != 31) return HotOp.compareAndBranch(t, nonzero, mask, offset);
         return new DecodedOp() {
             @Override
             public void execute(Cpu cpu) {
@@ -92,6 +76,7 @@ public final class Branches {
                 cpu.pc = target;
             }
         };
+        if (n != 31) return HotOp.branch(HotOp.BR, n, 0);
         return new DecodedOp() {
             @Override
             public void execute(Cpu cpu) {

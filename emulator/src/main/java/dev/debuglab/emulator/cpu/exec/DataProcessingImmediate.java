@@ -64,13 +64,7 @@ public final class DataProcessingImmediate {
             // The hot forms: ADD/SUB Xd|SP, Xn|SP, #imm (also MOV to/from SP).
             long addend = op ? -imm : imm;
             if (sf) {
-                if (n != 31 && d != 31) return new DecodedOp() {
-                    @Override
-                    public void execute(Cpu cpu) {
-                        cpu.x[d] = cpu.x[n] + addend;
-                        cpu.pc += 4;
-                    }
-                };
+                if (n != 31 && d != 31) return HotOp.dataProcessing(HotOp.ADD_IMM, d, n, 0, addend);
                 return new DecodedOp() {
                     @Override
                     public void execute(Cpu cpu) {
@@ -87,15 +81,8 @@ public final class DataProcessingImmediate {
                 }
             };
         }
-        if (sf && n != 31 && d != 31) return new DecodedOp() {
-            @Override
-            public void execute(Cpu cpu) {
-                long x = cpu.x[n];
-                cpu.x[d] = x + operand2 + carryIn;
-                cpu.nzcv = Pseudocode.addWithCarryFlags64(x, operand2, carryIn);
-                cpu.pc += 4;
-            }
-        };
+        if (sf && n != 31) // ADDS/SUBS Xd, Xn, #imm, and CMN/CMP Xn, #imm (Rd = XZR)
+            return HotOp.flagSetting(d != 31 ? HotOp.ADDS_IMM : HotOp.CMP_IMM, d, n, 0, operand2, 0, carryIn);
         return new DecodedOp() {
             @Override
             public void execute(Cpu cpu) {
@@ -167,6 +154,7 @@ public final class DataProcessingImmediate {
         switch (opc) {
             case 0b00: { // MOVN
                 long v = truncate(~imm, sf);
+                if (d != 31) return HotOp.dataProcessing(HotOp.MOV_IMM, d, 0, 0, v);
                 return new DecodedOp() {
                     @Override
                     public void execute(Cpu cpu) {
@@ -176,6 +164,7 @@ public final class DataProcessingImmediate {
                 };
             }
             case 0b10: // MOVZ
+                if (d != 31) return HotOp.dataProcessing(HotOp.MOV_IMM, d, 0, 0, imm);
                 return new DecodedOp() {
                     @Override
                     public void execute(Cpu cpu) {

@@ -33,7 +33,12 @@ public final class DataProcessingRegister {
         int shift = field(e, w, "shift"), amount = field(e, w, "imm6");
         int m = field(e, w, "Rm"), n = field(e, w, "Rn"), d = field(e, w, "Rd");
         if (!sf && (amount & 0x20) != 0) return null;
-        // MOV Xd, Xm (ORR Xd, XZR, Xm): the commonest register move
+        if (sf && !invert && amount == 0 && m != 31 && d != 31) {
+            // MOV Xd, Xm (ORR Xd, XZR, Xm): the commonest register move
+            if (opc == 0b01 && n == 31) return HotOp.dataProcessing(HotOp.MOV_REG, d, 0, m, 0);
+            if (opc != 0b11 && n != 31)
+                return HotOp.dataProcessing(opc == 0b00 ? HotOp.AND_REG : opc == 0b01 ? HotOp.ORR_REG : HotOp.EOR_REG, d, n, m, 0);
+        }
         if (opc == 0b01 && !invert && n == 31 && amount == 0) return new DecodedOp() {
             @Override
             public void execute(Cpu cpu) {
@@ -73,6 +78,12 @@ public final class DataProcessingRegister {
         if (shift == 0b11) return null;
         if (!sf && (amount & 0x20) != 0) return null;
         int carryIn = sub ? 1 : 0;
+        if (sf && amount == 0 && n != 31 && m != 31) {
+            // ADD/SUB Xd, Xn, Xm; ADDS/SUBS Xd, Xn, Xm and CMN/CMP Xn, Xm (Rd = XZR)
+            if (setFlags)
+                return HotOp.flagSetting(d != 31 ? HotOp.ADDS_REG : HotOp.CMP_REG, d, n, m, 0, sub ? -1L : 0, carryIn);
+            if (d != 31) return HotOp.dataProcessing(sub ? HotOp.SUB_REG : HotOp.ADD_REG, d, n, m, 0);
+        }
         if (sf && amount == 0 && !setFlags) {
             // ADD/SUB Xd, Xn, Xm
             if (sub) return new DecodedOp() {
