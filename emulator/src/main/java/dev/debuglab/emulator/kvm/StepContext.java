@@ -166,6 +166,11 @@ public final class StepContext {
         return value;
     }
 
+    /** The value KVM currently holds for {@link #regId()} (the guest's saved context). */
+    public long storedValue() {
+        return vcpu.storedValue(regId);
+    }
+
     /** ESR_EL2 of the exit (KVM_HANDLE_GUEST_DEBUG). */
     public long esr() {
         return esr;

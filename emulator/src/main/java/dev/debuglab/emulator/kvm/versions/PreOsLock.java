@@ -100,7 +100,7 @@ public class PreOsLock extends KvmVersion {
     @Override
     protected Long setUser(StepContext ctx) {
         if (Vcpu.isInvariant(ctx.regId())) {
-            long current = ctx.call(Step.GET_USER);
+            long current = ctx.storedValue();
             if (current != ctx.value())
                 throw new KvmError(Errno.EINVAL, "KVM_SET_ONE_REG", String.format("%s is invariant: it holds 0x%X and accepts "
                         + "only that value, not 0x%X", RegId.name(ctx.regId()), current, ctx.value()));
