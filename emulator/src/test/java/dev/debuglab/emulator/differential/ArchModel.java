@@ -106,18 +106,21 @@ final class ArchModel {
      *                             ERET (architecturally either value; the project chooses 0)
      * @param dbgprcrImplemented   DBGPRCR_EL1 exists (architecture: yes; its CORENPDRQ bit takes part in
      *                             DoubleLockStatus, §5.2)
+     * @param stepAfterMaskingD    a Software Step exception is taken after a stepped instruction that set
+     *                             PSTATE.D to 1 at an EL where that disables debug exceptions (architecture:
+     *                             no — step is then inactive, §10.1; QEMU 7.2: yes, Q12)
      */
     record Model(String id, boolean osLockHonoured, boolean doubleLockImplemented, boolean isvAfterSteppedEret,
-                 boolean dbgprcrImplemented) {
-        static final Model ARCHITECTURE = new Model("ARCH", true, true, false, true);
+                 boolean dbgprcrImplemented, boolean stepAfterMaskingD) {
+        static final Model ARCHITECTURE = new Model("ARCH", true, true, false, true, false);
 
         Model withDoubleLock(boolean implemented) {
-            return new Model(id, osLockHonoured, implemented, isvAfterSteppedEret, dbgprcrImplemented);
+            return new Model(id, osLockHonoured, implemented, isvAfterSteppedEret, dbgprcrImplemented, stepAfterMaskingD);
         }
 
         /** Q1: the OS Lock is tested on the wrong bit (OSLSR_EL1 bit 0 instead of OSLK, bit 1). */
         Model withQ1() {
-            return new Model("Q1", false, doubleLockImplemented, isvAfterSteppedEret, dbgprcrImplemented);
+            return new Model("Q1", false, doubleLockImplemented, isvAfterSteppedEret, dbgprcrImplemented, stepAfterMaskingD);
         }
 
         /**
@@ -125,7 +128,7 @@ final class ArchModel {
          * OSDLR_EL1.DLK alone, without the CORENPDRQ term.
          */
         Model withQ2() {
-            return new Model("Q2", osLockHonoured, doubleLockImplemented, isvAfterSteppedEret, false);
+            return new Model("Q2", osLockHonoured, doubleLockImplemented, isvAfterSteppedEret, false, stepAfterMaskingD);
         }
 
         /**
@@ -134,7 +137,18 @@ final class ArchModel {
          * the project reports 0.
          */
         Model withQ8() {
-            return new Model("Q8", osLockHonoured, doubleLockImplemented, true, dbgprcrImplemented);
+            return new Model("Q8", osLockHonoured, doubleLockImplemented, true, dbgprcrImplemented, stepAfterMaskingD);
+        }
+
+        /**
+         * Q12: QEMU decides at translation time that a stepped instruction ends with a step
+         * exception, so after a stepped MSR DAIFSet (or MSR DAIF) that sets PSTATE.D at an EL
+         * whose debug exceptions PSTATE.D masks (same EL as ELd, KDE = 1) it still takes a
+         * Software Step exception (ISV = 1, ELR = the next instruction, SPSR.D = 1). The Arm ARM
+         * (D2.11.5) says software step then advances to the inactive state: no exception.
+         */
+        Model withQ12() {
+            return new Model("Q12", osLockHonoured, doubleLockImplemented, isvAfterSteppedEret, dbgprcrImplemented, true);
         }
     }
 

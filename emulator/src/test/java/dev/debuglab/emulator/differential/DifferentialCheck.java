@@ -31,10 +31,11 @@ final class DifferentialCheck {
 
     /**
      * The deviations these programs can observe: Q1 (OS Lock tested on OSLSR_EL1 bit 0), Q2 (no
-     * DBGPRCR_EL1) and Q8 (QEMU's choice of step ISV where the architecture allows either value).
+     * DBGPRCR_EL1), Q8 (QEMU's choice of step ISV where the architecture allows either value) and
+     * Q12 (a step exception after a stepped instruction that masked debug exceptions with PSTATE.D).
      */
     static final List<Deviation> KNOWN = List.of(new Deviation("Q1", Model::withQ1), new Deviation("Q2", Model::withQ2),
-            new Deviation("Q8", Model::withQ8));
+            new Deviation("Q8", Model::withQ8), new Deviation("Q12", Model::withQ12));
 
     static final RunOptions OPTIONS = RunOptions.DEFAULT.withoutExceptions().withTimeout(Duration.ofSeconds(60))
             .withBudget(2_000_000_000L);

@@ -11,7 +11,8 @@ import java.util.List;
  * Exception entry and return, and ERET with software step: vector offsets from SP0/SPx/lower EL,
  * SPSR and ELR values, the exception-generating instructions at each EL, illegal exception
  * returns, ERET to each EL with SPSR.SS set and clear, stepping several instructions, the ISV and
- * EX bits, SVC/HVC and BRK under step, and step on entry to a handler. Each case's expected
+ * EX bits, SVC/HVC and BRK under step, step on entry to a handler, and MSR DAIFSet/DAIFClr/DAIF
+ * changing PSTATE.D while stepping. Each case's expected
  * output is derived here from the rules of architecture.md §2–§4, §10 and §16, stated next to it.
  */
 final class EntryReturnCases {
@@ -306,7 +307,49 @@ final class EntryReturnCases {
                 return List.copyOf(e.x(2, 0x400, hvcEsr(1), body.at(5), s1).lines);
             }));
         }
+        {
+            // §10.1, §10.2 (Arm ARM D2.11.5): a stepped instruction that sets PSTATE.D where that disables debug
+            // exceptions (same EL as ELd, KDE = 1) leaves software step inactive: stepEnabled is evaluated at
+            // the next boundary from the new PSTATE.D, so there is no step exception after it. The first NOP is
+            // stepped as usual (ISV = 1); then MSR DAIFSet, #8 is stepped and nothing follows until HVC #1
+            // (whose SPSR shows D = 1). QEMU 7.2 takes one more step exception after the MSR: Q12.
+            var daifset = p.body("daifset8", "nop", "msr DAIFSet, #8", "nop", "hvc #1");
+            long s1 = SPSR_AIF | EL1H;
+            add(b, "stepped MSR DAIFSet #8 at EL1 (KDE=1): step becomes inactive", daifset, s1 | SPSR_SS, 0,
+                    MDSCR_SS | MDSCR_KDE, 0, 0, 3, (id, m) -> afterMaskingD(new Expect(id)
+                            .x(1, 0x200, softwareStepEsr(1, 1, true, false), daifset.at(1), s1), m, 1, daifset.at(2), s1 | SPSR_D)
+                            .x(2, 0x400, hvcEsr(1), daifset.at(4), s1 | SPSR_D));
+            // The same at EL2 with MDCR_EL2.TDE (ELd = EL2, KDE = 1).
+            long s2 = SPSR_AIF | EL2H;
+            add(b, "stepped MSR DAIFSet #8 at EL2 with TDE (KDE=1): step becomes inactive", daifset, s2 | SPSR_SS, 0,
+                    MDSCR_SS | MDSCR_KDE, 0, 0, 3, (id, m) -> afterMaskingD(new Expect(id)
+                            .x(2, 0x200, softwareStepEsr(2, 2, true, false), daifset.at(1), s2), m, 2, daifset.at(2), s2 | SPSR_D)
+                            .x(2, 0x200, hvcEsr(1), daifset.at(4), s2 | SPSR_D), MDCR_TDE);
+            // The register form, MSR DAIF, X21 with D, A, I, F set: the same rule.
+            var daifReg = p.body("msr_daif", "nop", "msr DAIF, x21", "nop", "hvc #1");
+            add(b, "stepped MSR DAIF, X21 (D=1) at EL1 (KDE=1): step becomes inactive", daifReg, s1 | SPSR_SS, 0,
+                    MDSCR_SS | MDSCR_KDE, DAIF, 0, 3, (id, m) -> afterMaskingD(new Expect(id)
+                            .x(1, 0x200, softwareStepEsr(1, 1, true, false), daifReg.at(1), s1), m, 1, daifReg.at(2), s1 | SPSR_D)
+                            .x(2, 0x400, hvcEsr(1), daifReg.at(4), s1 | SPSR_D));
+            // The converse (§10.3 rule 4): from D = 1 (inactive, so the ERET left PSTATE.SS = 0), MSR DAIFClr, #8
+            // enables debug exceptions: Active-pending, a step exception before the next instruction, ISV = 0. The
+            // handler's budget is 0, so it clears MDSCR_EL1.SS and nothing else steps.
+            var daifclr = p.body("daifclr8", "nop", "msr DAIFClr, #8", "nop", "hvc #1");
+            add(b, "MSR DAIFClr #8 at EL1 (KDE=1, SS=1): step exception before the next instruction", daifclr,
+                    s1 | SPSR_D | SPSR_SS, 0, MDSCR_SS | MDSCR_KDE, 0, 0, 0, (id, m) -> new Expect(id)
+                            .x(1, 0x200, softwareStepEsr(1, 1, false, false), daifclr.at(2), s1)
+                            .x(2, 0x400, hvcEsr(1), daifclr.at(4), s1));
+        }
         return b;
+    }
+
+    /**
+     * The step exception a reference that models Q12 takes right after the stepped instruction that set
+     * PSTATE.D: same EL, ISV = 1, ELR = the next instruction, SPSR with D = 1 and SS = 0. The
+     * architecture takes none.
+     */
+    private static Expect afterMaskingD(Expect e, Model m, int el, long next, long spsr) {
+        return m.stepAfterMaskingD() ? e.x(el, 0x200, softwareStepEsr(el, el, true, false), next, spsr) : e;
     }
 
     private static String[] concat(String[] a, String... b) {

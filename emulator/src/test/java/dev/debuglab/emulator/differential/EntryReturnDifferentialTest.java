@@ -6,8 +6,9 @@ import org.junit.jupiter.api.Test;
  * QEMU differential test of exception entry and return and of ERET with software step
  * ({@link EntryReturnCases}): vector offsets, SPSR/ELR, UNDEFINED instructions, illegal
  * exception returns, ERET to each EL with SPSR.SS set and clear, ISV/EX, SVC/HVC/BRK under step,
- * step on entry to a handler and a stepped ERET. DebugLab must match the architecture exactly;
- * QEMU 7.2 must match it or differ only by a listed deviation.
+ * step on entry to a handler, a stepped ERET, and PSTATE.D written while stepping. DebugLab must
+ * match the architecture exactly; QEMU 7.2 must match it or differ only by a listed deviation
+ * (Q2, Q8, Q12).
  */
 class EntryReturnDifferentialTest {
 
