@@ -41,6 +41,16 @@ public record Verdict(List<Difference> differences, List<GuestLog.Entry> underKv
         return differences.stream().filter(d -> d.kind() == kind).toList();
     }
 
+    /**
+     * The verdict of a VMM run: the same guest image on bare metal ({@link BareMetal#run}) against what
+     * the guest observed under KVM and the VMM.
+     */
+    public static Verdict of(dev.debuglab.emulator.vmm.VmmRun run) {
+        if (run.guest() == null) throw new IllegalArgumentException("the run has no guest image; load the guest with a GuestImage or Program");
+        BareMetal.Result b = BareMetal.run(run.guest());
+        return compare(run.observations(), b.observations(), run.vmm() + " on KVM " + run.version() + " vs bare metal");
+    }
+
     public static Verdict compare(List<GuestLog.Entry> underKvm, List<GuestLog.Entry> bareMetal) {
         return compare(underKvm, bareMetal, "under KVM vs bare metal");
     }

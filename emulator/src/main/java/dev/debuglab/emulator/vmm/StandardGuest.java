@@ -8,7 +8,8 @@ import dev.debuglab.emulator.isa.Program;
  * Builds the usual EL1 test guest around a body of assembly: {@code _start} installs the
  * {@link StandardVectors} table in VBAR_EL1, then the body runs, then PSCI SYSTEM_OFF ends the run.
  * The EL2 exit stub is included too (label {@code el2_vectors}), so the same program also runs on
- * bare metal for the verdict. The stack is set by the loader (ONE_REG SP_EL1 under a VMM), not by
+ * bare metal for the verdict. NZCV is cleared first, so that bare metal (reset flags Z = 1) and KVM
+ * (reset PSTATE 0x3C5) give the guest the same flags. The stack is set by the loader (ONE_REG SP_EL1 under a VMM), not by
  * the program. Assembled at {@link #CODE} (the start of guest RAM).
  */
 public final class StandardGuest {
@@ -23,6 +24,7 @@ public final class StandardGuest {
                 _start:
                         adr     x0, vectors
                         msr     vbar_el1, x0
+                        msr     nzcv, xzr
                         isb
                 """ + body + StandardVectors.systemOff() + "        b       .\n" + StandardVectors.source() + StandardVectors.EL2_EXIT_STUB;
     }
