@@ -2,6 +2,7 @@
 # Benchmarks: the DebugLab interpreter and QEMU TCG on the same guest loops, in the same run,
 # then a long random-word fuzz run. Prints the figures (docs/benchmarks.md records them).
 #   bench/run.sh [--quick]      (--quick: shorter measurements, smaller fuzz run)
+#   DEBUGLAB_BUILD_DIR=target-NAME bench/run.sh   builds into target-NAME/ (parallel workers on one checkout)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 OUT="$ROOT/.cache/bench"
@@ -10,9 +11,11 @@ QUICK=0; [ "${1:-}" = "--quick" ] && QUICK=1
 WARM=5; MEASURE=10; QEMU_HOT_N=500000000; QEMU_DBG_N=5000000; FUZZ=${FUZZ_WORDS:-50000000}
 if [ $QUICK = 1 ]; then WARM=2; MEASURE=3; QEMU_HOT_N=100000000; QEMU_DBG_N=1000000; FUZZ=${FUZZ_WORDS:-5000000}; fi
 
+BUILD_DIR=${DEBUGLAB_BUILD_DIR:-target}
+
 echo "== building" >&2
-(cd "$ROOT" && mvn -q -B -pl bench -am package -DskipTests) >&2
-CP="$ROOT/bench/target/debuglab-bench-0.1.0-SNAPSHOT.jar:$ROOT/emulator/target/debuglab-emulator-0.1.0-SNAPSHOT.jar"
+(cd "$ROOT" && mvn -q -B -pl bench -am package -DskipTests -Ddebuglab.buildDir="$BUILD_DIR") >&2
+CP="$ROOT/bench/$BUILD_DIR/debuglab-bench-0.1.0-SNAPSHOT.jar:$ROOT/emulator/$BUILD_DIR/debuglab-emulator-0.1.0-SNAPSHOT.jar"
 
 elf() { # NAME N -> $OUT/NAME-N.elf
   aarch64-linux-gnu-as --defsym "N=$2" -o "$OUT/$1-$2.o" "$ROOT/bench/guest/$1.S"
@@ -58,6 +61,10 @@ echo "debug-heavy loop   DebugLab: $OURS_DBG"
 echo "                   QEMU:     $QEMU_DBG_ITS M loop iterations/s (N=$QEMU_DBG_N: ${QD}s, start-up ${QD0}s)"
 echo "                   ratio DebugLab/QEMU: $(awk -v a=$OURS_DBG_ITS -v b=$QEMU_DBG_ITS 'BEGIN{printf "%.3f", a/b}')"
 
+echo "== KVMST-USER-SS: the debug-exceptions selftest's userspace single-step, 10,000 iterations per kernel version" >&2
+(cd "$ROOT" && mvn -q -B -pl emulator test -Dsurefire.failIfNoSpecifiedTests=false \
+  -Dtest='DebugExceptionsSelftestTest#KVMST_USER_SS_FULL' -Ddebuglab.kvmst.full=true) >&2 && echo "KVMST-USER-SS: 10,000 iterations passed on 5.15, v2, 5.18, 6.1, 6.14"
+
 echo "== fuzz: $FUZZ random words" >&2
-(cd "$ROOT" && mvn -q -B -pl emulator test -Dsurefire.failIfNoSpecifiedTests=false -Dtest=RandomWordFuzzTest -Ddebuglab.fuzz.words=$FUZZ \
+(cd "$ROOT" && mvn -q -B -pl emulator test -Ddebuglab.buildDir="$BUILD_DIR" -Dsurefire.failIfNoSpecifiedTests=false -Dtest=RandomWordFuzzTest -Ddebuglab.fuzz.words=$FUZZ \
   -Ddebuglab.fuzz.seed=$RANDOM$RANDOM) >&2 && echo "fuzz: $FUZZ words, no escape, all architectural"
