@@ -198,4 +198,83 @@ class DebugSetupUnitTest {
             assertEquals(0, ss, rel + ": the guest's PSTATE.SS was 0 (6.1 restores it, 5.18 leaves the exit value 0 too)");
         }
     }
+    static String guestBreakpoint(int mdscr) {
+        return """
+                        adr     x0, target
+                        msr     dbgbvr0_el1, x0
+                        mov     x0, #0x1e7
+                        msr     dbgbcr0_el1, x0
+                        mov     x0, #0x%x
+                        msr     mdscr_el1, x0
+                        isb
+                        msr     daifclr, #8
+                        bl      target
+                        b       done
+                target: ret
+                done:
+                """.formatted(mdscr);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"5.15, 1", "5.18, 1", "6.1, 1", "6.12, 1", "6.14, 0", "7.2, 0"})
+    void guestBreakpointWhileUserspaceUsesSoftwareBreakpoints(String release, int exits) {
+        // KVM-SWBP-GUESTBP: MERGED takes the guest's breakpoint to userspace (hsr 0xC2000022), and after the VMM
+        // clears guest_debug the still-armed breakpoint reaches the guest (0xC6000022); OWNER loses it (0 and 0).
+        KvmTestKit k = KvmTestKit.boot(release, guestBreakpoint(0xA000));
+        k.vcpu.setGuestDebug(GuestDebug.of(GuestDebug.ENABLE | GuestDebug.USE_SW_BP));
+        KvmRun r = k.runToExit();
+        if (exits == 1) {
+            assertEquals(KvmRun.KVM_EXIT_DEBUG, r.exitReason(), r.toString());
+            assertEquals(0xC2000022L, r.debugHsr());
+            assertEquals(k.sym("target"), k.vcpu.getOneReg(RegId.PC));
+            k.vcpu.setGuestDebug(GuestDebug.disabled());
+            k.runToOff();
+            assertEquals(List.of(0xC6000022L), k.guestExceptions().stream().map(GuestLog.Exception::esr).toList());
+        } else {
+            assertEquals(KvmRun.KVM_EXIT_SYSTEM_EVENT, r.exitReason(), r.toString());
+            assertTrue(k.guestExceptions().isEmpty());
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"5.15, 1", "6.1, 1", "6.14, 0"})
+    void tdeMakesKdeIrrelevant(String release, int exits) {
+        // KVM-GUEST-KDE0-TDE (K5): MDE 1 but KDE 0 at EL1; with guest_debug set ELd = EL2, so the breakpoint still exits.
+        KvmTestKit k = KvmTestKit.boot(release, guestBreakpoint(0x8000));
+        k.vcpu.setGuestDebug(GuestDebug.of(GuestDebug.ENABLE | GuestDebug.USE_SW_BP));
+        KvmRun r = k.runToExit();
+        assertEquals(exits == 1 ? KvmRun.KVM_EXIT_DEBUG : KvmRun.KVM_EXIT_SYSTEM_EVENT, r.exitReason(), r.toString());
+        if (exits == 1) assertEquals(0xC2000022L, r.debugHsr());
+    }
+
+    @Test
+    void migratedLockedStateBlocksTheGuestsBreakpoint() {
+        // KVM61-MIG-OSLK1: a fresh 6.1 vCPU given OSLSR 0xA; the guest's first read is 0xA and its breakpoint is not
+        // delivered until it unlocks (then 1 x 0xC6000022).
+        KvmTestKit k = KvmTestKit.boot("6.1", """
+                        mrs     x5, oslsr_el1
+                """ + KvmTestKit.logValue(1, "x5") + """
+                        adr     x0, target
+                        msr     dbgbvr0_el1, x0
+                        mov     x0, #0x1e7
+                        msr     dbgbcr0_el1, x0
+                        mov     x0, #0xa000
+                        msr     mdscr_el1, x0
+                        isb
+                        msr     daifclr, #8
+                        bl      target
+                        mov     x0, #0
+                        msr     oslar_el1, x0
+                        isb
+                        bl      target
+                        b       done
+                target: ret
+                done:
+                """);
+        k.vcpu.setOneReg(RegId.sys("OSLSR_EL1"), 0xA);
+        assertEquals(0xA, k.vcpu.getOneReg(RegId.sys("OSLSR_EL1")));
+        k.runToOff();
+        assertEquals(List.of(0xAL), k.log.values(1));
+        assertEquals(List.of(0xC6000022L), k.guestExceptions().stream().map(GuestLog.Exception::esr).toList());
+    }
 }
