@@ -5,11 +5,12 @@ import java.util.Arrays;
 
 /**
  * The predecoded instruction cache of one physical memory: one {@link Op} slot per aligned RAM
- * word, filled on first fetch, grouped in pages of {@link #PAGE_WORDS} slots allocated on demand.
- * It stays correct when code is written (self-modifying code, a loader, a debugger planting BRK):
- * every page it fills is marked in {@link PhysicalMemory}, and a write to a marked page clears the
- * slots of the words it touched, so the next fetch decodes the new word. Ops hold no PE state, so
- * all PEs sharing the memory share the cache.
+ * word, filled on first fetch, grouped in pages of {@link #PAGE_WORDS} slots allocated on demand,
+ * and the {@link BasicBlock}s built from those slots, by start word. It stays correct when code is
+ * written (self-modifying code, a loader, a debugger planting BRK): every page it fills is marked
+ * in {@link PhysicalMemory}, and a write to a marked page clears the slots of the words it touched
+ * and drops (and marks invalid) every block that holds one of them, so the next fetch decodes the
+ * new word. Ops and blocks hold no PE state, so all PEs sharing the memory share the cache.
  */
 public final class InstructionCache implements PhysicalMemory.CodeListener {
     static final int PAGE_SHIFT = PhysicalMemory.PAGE_SHIFT, PAGE_WORDS = 1 << (PAGE_SHIFT - 2);
@@ -17,12 +18,19 @@ public final class InstructionCache implements PhysicalMemory.CodeListener {
     final PhysicalMemory mem;
     final long ramBase, ramSize;
     final DecodedOp[][] pages;
+    /** Per page, the blocks by start word; allocated with the first block of the page. */
+    final BasicBlock[][] blocks;
+    /** Per page, one bit per word held by some block (a superset after invalidations). */
+    private final long[][] blockWords;
 
     private InstructionCache(PhysicalMemory mem) {
         this.mem = mem;
         this.ramBase = mem.ramBase;
         this.ramSize = mem.ram.length;
-        this.pages = new DecodedOp[(int) ((ramSize + (1 << PAGE_SHIFT) - 1) >>> PAGE_SHIFT)][];
+        int pageCount = (int) ((ramSize + (1 << PAGE_SHIFT) - 1) >>> PAGE_SHIFT);
+        this.pages = new DecodedOp[pageCount][];
+        this.blocks = new BasicBlock[pageCount][];
+        this.blockWords = new long[pageCount][];
     }
 
     /** The cache of {@code mem}, created and attached on first use. */
@@ -47,6 +55,45 @@ public final class InstructionCache implements PhysicalMemory.CodeListener {
         return op;
     }
 
+    /** The predecoded op at RAM offset {@code off} (aligned, inside RAM), decoded if need be. */
+    DecodedOp op(long off) {
+        DecodedOp[] page = pages[(int) (off >>> PAGE_SHIFT)];
+        DecodedOp op = page == null ? null : page[(int) (off >>> 2) & (PAGE_WORDS - 1)];
+        return op != null ? op : fill(off);
+    }
+
+    /**
+     * Builds and caches the block starting at RAM offset {@code off} (aligned, inside RAM): it
+     * extends while instructions are {@link BasicBlock.Role#STRAIGHT} or
+     * {@link BasicBlock.Role#MAY_STOP}, up to and including the first one that ends a block, and
+     * never past the page, RAM or {@link BasicBlock#MAX_LENGTH}.
+     */
+    BasicBlock buildBlock(long off) {
+        int pageIndex = (int) (off >>> PAGE_SHIFT);
+        int first = (int) (off >>> 2) & (PAGE_WORDS - 1);
+        DecodedOp[] ops = new DecodedOp[BasicBlock.MAX_LENGTH];
+        long checkAfter = 0;
+        int length = 0;
+        while (true) {
+            long o = off + 4L * length;
+            DecodedOp op = op(o);
+            BasicBlock.Role role = BasicBlock.role(mem.fetch(ramBase + o), op);
+            if (role == BasicBlock.Role.MAY_STOP) checkAfter |= 1L << length;
+            ops[length++] = op;
+            if (role == BasicBlock.Role.ENDS || length == BasicBlock.MAX_LENGTH
+                    || first + length == PAGE_WORDS || o + 4 > ramSize - 4) break;
+        }
+        BasicBlock b = new BasicBlock(ramBase + off, Arrays.copyOf(ops, length), checkAfter);
+        if (blocks[pageIndex] == null) {
+            blocks[pageIndex] = new BasicBlock[PAGE_WORDS];
+            blockWords[pageIndex] = new long[PAGE_WORDS / 64];
+        }
+        blocks[pageIndex][first] = b;
+        long[] words = blockWords[pageIndex];
+        for (int w = first; w < first + length; w++) words[w >>> 6] |= 1L << w;
+        return b;
+    }
+
     @Override
     public void codeWritten(long ramOffset, int size) {
         long first = ramOffset >>> 2, last = (ramOffset + size - 1) >>> 2; // word indexes
@@ -55,15 +102,50 @@ public final class InstructionCache implements PhysicalMemory.CodeListener {
             long pageEnd = ((long) pageIndex + 1) << (PAGE_SHIFT - 2);
             long stop = Math.min(last + 1, pageEnd);
             DecodedOp[] page = pageIndex < pages.length ? pages[pageIndex] : null;
-            if (page != null)
-                Arrays.fill(page, (int) (word & (PAGE_WORDS - 1)), (int) (((stop - 1) & (PAGE_WORDS - 1)) + 1), null);
+            int from = (int) (word & (PAGE_WORDS - 1)), to = (int) (((stop - 1) & (PAGE_WORDS - 1)) + 1);
+            if (page != null) Arrays.fill(page, from, to, null);
+            if (pageIndex < blocks.length && blocks[pageIndex] != null) dropBlocks(pageIndex, from, to);
             word = stop;
         }
     }
 
-    /** Drops every predecoded instruction. */
+    /** Drops the blocks of page {@code pageIndex} that hold a word in [from, to). */
+    private void dropBlocks(int pageIndex, int from, int to) {
+        long[] words = blockWords[pageIndex];
+        boolean held = false;
+        for (int w = from; w < to && !held; w++) held = (words[w >>> 6] >>> w & 1) != 0;
+        if (!held) return;
+        BasicBlock[] page = blocks[pageIndex];
+        for (int start = Math.max(0, from - BasicBlock.MAX_LENGTH + 1); start < to; start++) {
+            BasicBlock b = page[start];
+            if (b != null && start + b.length() > from) {
+                b.invalid = true;
+                page[start] = null;
+            }
+        }
+    }
+
+    /**
+     * The block at {@code pc}, built if need be; null if {@code pc} cannot be fetched (misaligned
+     * or outside RAM: the one-instruction loop takes the fault).
+     */
+    BasicBlock block(long pc) {
+        long off = pc - ramBase;
+        if ((pc & 3) != 0 || off < 0 || off >= ramSize) return null;
+        BasicBlock[] page = blocks[(int) (off >>> PAGE_SHIFT)];
+        BasicBlock b = page == null ? null : page[(int) (off >>> 2) & (PAGE_WORDS - 1)];
+        return b != null ? b : buildBlock(off);
+    }
+
+    /** Drops every predecoded instruction and block. */
     public void flush() {
         Arrays.fill(pages, null);
+        for (BasicBlock[] page : blocks) {
+            if (page == null) continue;
+            for (BasicBlock b : page) if (b != null) b.invalid = true;
+        }
+        Arrays.fill(blocks, null);
+        Arrays.fill(blockWords, null);
         mem.clearCodeMarks();
     }
 }

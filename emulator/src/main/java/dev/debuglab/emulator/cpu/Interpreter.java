@@ -21,6 +21,14 @@ import dev.debuglab.emulator.arch.Exceptions;
  * </ol>
  * The debug hooks run only while {@code cpu.debugChecks} is true. Instructions come from the
  * {@link InstructionCache}, decoded once per word.
+ *
+ * <p>While {@code cpu.debugChecks} is false and PSTATE.IL is clear, rows 1, 4 and 5 cannot fire,
+ * and the loop runs whole {@link BasicBlock}s instead: straight-line runs of cached ops, ended by
+ * any instruction that may branch or change the debug state, chained to the block that followed
+ * them last time. Every instruction of a block is still one boundary, the fetch checks of rows 2
+ * and 3 hold for all of them because a block lies inside one RAM page, and a block stops right
+ * after an instruction that took an exception or wrote to the block's own code, so the result
+ * and the count are those of the one-instruction loop.
  */
 public final class Interpreter {
     private Interpreter() {}
@@ -35,34 +43,82 @@ public final class Interpreter {
      * boundary also counts in {@code cpu.instructionsRetired}.
      */
     public static long run(Cpu cpu, long maxInstructions) {
+        return run(cpu, maxInstructions, true);
+    }
+
+    /**
+     * {@link #run(Cpu, long)}, with {@code blocks} false: every boundary through the
+     * one-instruction loop, the reference that the block tests compare against.
+     */
+    static long run(Cpu cpu, long maxInstructions, boolean blocks) {
         InstructionCache cache = InstructionCache.of(cpu.mem);
-        final DecodedOp[][] pages = cache.pages;
-        final long ramBase = cache.ramBase, ramSize = cache.ramSize;
         long n = 0;
         while (n < maxInstructions && !cpu.halted) {
+            // (a single boundary, as in step, is not worth building a block for)
+            if (blocks && !cpu.debugChecks && !cpu.il && maxInstructions - n > 1) {
+                long done = runBlocks(cpu, cache, maxInstructions - n);
+                n += done;
+                if (done > 0) continue;
+            }
             n++;
-            cpu.exceptionTaken = false;
-            cpu.eretExecuted = false;
-            if (cpu.debugChecks && Debug.beforeFetch(cpu)) continue;
-            long pc = cpu.pc;
-            long off = pc - ramBase;
-            if ((pc & 3) != 0 || off < 0 || off >= ramSize) {
-                fetchFault(cpu, pc);
-                continue;
-            }
-            DecodedOp[] page = pages[(int) (off >>> InstructionCache.PAGE_SHIFT)];
-            DecodedOp op = page == null ? null : page[(int) (off >>> 2) & (InstructionCache.PAGE_WORDS - 1)];
-            if (op == null) op = cache.fill(off);
-            if (cpu.debugChecks && Debug.beforeExecute(cpu)) continue;
-            if (cpu.il) {
-                illegalExecutionState(cpu);
-                continue;
-            }
-            op.execute(cpu);
-            if (cpu.debugChecks) Debug.afterExecute(cpu);
+            boundary(cpu, cache);
         }
         cpu.instructionsRetired += n;
         return n;
+    }
+
+    /**
+     * The fast path, while no debug hook is armed and PSTATE.IL is clear: executes whole
+     * {@link BasicBlock}s, up to {@code budget} boundaries; returns how many it processed. It
+     * returns (possibly 0) as soon as the debug state changes, the PE halts, the next block does
+     * not fit the budget, or the PC cannot be fetched, leaving the next boundary to
+     * {@link #boundary}. Without debug hooks and IL a boundary is fetch, fetch checks and execute,
+     * and a block does exactly that for each of its instructions: those before the last always
+     * complete and fall through unless the block stops after an exception or a code write.
+     */
+    private static long runBlocks(Cpu cpu, InstructionCache cache, long budget) {
+        BasicBlock b = cache.block(cpu.pc);
+        long n = 0;
+        while (b != null && b.length() <= budget - n) {
+            cpu.exceptionTaken = false;
+            cpu.eretExecuted = false;
+            n += b.execute(cpu);
+            if (n >= budget || cpu.debugChecks || cpu.il || cpu.halted) break;
+            // blocks chain: the successor of last time, if it still starts at the PC and is valid
+            BasicBlock next = b.next;
+            long pc = cpu.pc;
+            if (next == null || next.pc != pc || next.invalid) {
+                next = cache.block(pc);
+                b.next = next;
+            }
+            b = next;
+        }
+        return n;
+    }
+
+    /**
+     * One instruction boundary with every check, in the priority order of the class comment.
+     */
+    private static void boundary(Cpu cpu, InstructionCache cache) {
+        cpu.exceptionTaken = false;
+        cpu.eretExecuted = false;
+        if (cpu.debugChecks && Debug.beforeFetch(cpu)) return;
+        long pc = cpu.pc;
+        long off = pc - cache.ramBase;
+        if ((pc & 3) != 0 || off < 0 || off >= cache.ramSize) {
+            fetchFault(cpu, pc);
+            return;
+        }
+        DecodedOp[] page = cache.pages[(int) (off >>> InstructionCache.PAGE_SHIFT)];
+        DecodedOp op = page == null ? null : page[(int) (off >>> 2) & (InstructionCache.PAGE_WORDS - 1)];
+        if (op == null) op = cache.fill(off);
+        if (cpu.debugChecks && Debug.beforeExecute(cpu)) return;
+        if (cpu.il) {
+            illegalExecutionState(cpu);
+            return;
+        }
+        op.execute(cpu);
+        if (cpu.debugChecks) Debug.afterExecute(cpu);
     }
 
     /** Processes exactly one instruction boundary (even when {@code cpu.halted}). */

@@ -194,8 +194,8 @@ class DebugExceptionsSelftestTest {
     // --- KVMST-USER-SS: test_single_step_from_userspace ----------------------------------------------
 
     /**
-     * Iterations run by the ordinary build: 1,000 per version (about 0.5 s each); the selftest's
-     * default 10,000 (about 5 s per version) run in {@link #KVMST_USER_SS_FULL}, which
+     * Iterations run by the ordinary build: 1,000 per version (1-2 s each); the selftest's
+     * default 10,000 (about 8 s per version, 42 s for all five) run in {@link #KVMST_USER_SS_FULL}, which
      * bench/run.sh enables with {@code -Ddebuglab.kvmst.full=true}.
      */
     static final int USER_SS_ITERATIONS = 1000;

@@ -26,7 +26,7 @@ import java.util.List;
 
 /**
  * The scenario kit for section B: the observation harness of kvm.md §6 rebuilt on the model. A
- * bare-metal EL1 guest (MMU off, RAM at IPA 0x4000_0000, code at the start of RAM, stack below
+ * bare-metal EL1 guest (MMU off, 2 MiB of RAM at IPA 0x4000_0000, code at the start of RAM, stack below
  * 0x4020_0000) with {@link StandardVectors} logging every exception it takes to the
  * {@link GuestLog} port at 0x0901_0000; a fresh VM and vCPU per scenario, driven through the
  * ioctl-shaped API only ({@code KVM_ARM_VCPU_INIT}, ONE_REG for the PC and arguments,
@@ -37,6 +37,8 @@ import java.util.List;
  */
 final class KvmHarness {
     static final long RAM = VmConfig.DEFAULT_RAM_BASE, STACK_TOP = 0x4020_0000L;
+    /** 2 MiB of guest RAM, as the observation harness had (kvm.md §6); the stack starts at its end. */
+    static final int RAM_SIZE = 2 << 20;
     /** The watched doubleword of KVM-WP-OSLK (guest watchpoint) and of KVM-USEHW-OSLK (VMM watchpoint). */
     static final long WATCHED = 0x4010_0000L, WATCHED_HW = 0x4010_0100L;
     /** scenarios.md conventions: BCR_A = E, PMC EL1+EL0, BAS 0xF; WCR_ST = E, PAC EL1+EL0, LSC store, BAS 0xFF. */
@@ -92,7 +94,7 @@ final class KvmHarness {
     private KvmHarness(String versionName) {
         this.versionName = versionName;
         this.version = KvmVersion.of(versionName);
-        this.vm = Kvm.createVm(version, VmConfig.defaults());
+        this.vm = Kvm.createVm(version, VmConfig.defaults().withRamSize(RAM_SIZE));
         this.vcpu = vm.createVcpu();
         vcpu.init();
         vcpu.addListener(this::event);

@@ -1,0 +1,272 @@
+package dev.debuglab.emulator.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.debuglab.emulator.isa.Assembler;
+import dev.debuglab.emulator.isa.Encoding;
+import dev.debuglab.emulator.isa.Encodings;
+import dev.debuglab.emulator.isa.Kind;
+import dev.debuglab.emulator.isa.Program;
+import dev.debuglab.emulator.mem.PhysicalMemory;
+import dev.debuglab.emulator.sysreg.RegisterFields.OSLSR_EL1;
+import dev.debuglab.emulator.sysreg.SystemRegisters;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The interpreter's basic blocks (the fast path while no debug check is armed) against the
+ * one-instruction-at-a-time loop: the same boundaries, counts and architectural results,
+ * including a load that faults mid-block, a store into the block being executed, a budget that
+ * ends inside a block, and a debug-state change that must be honoured at the very next boundary.
+ */
+class BasicBlockTest {
+    static final long RAM = 0x4000_0000L, CODE = RAM + 0x8000, DATA = RAM + 0x4_0000;
+    static final long VBAR1 = RAM + 0x1000, VBAR2 = RAM + 0x2000;
+
+    /** A PE with 512 KiB of RAM at EL1, vectors in RAM, and a log of every exception it takes. */
+    static final class Pe {
+        final PhysicalMemory mem = new PhysicalMemory(RAM, 1 << 19);
+        final Cpu cpu = new Cpu(mem);
+        final List<String> exceptions = new ArrayList<>();
+        /** Every exception taken, folded (random programs take many). */
+        long exceptionHash;
+        int exceptionCount;
+        boolean log = true;
+
+        Pe() {
+            cpu.el = 1;
+            cpu.spSel = 1;
+            cpu.pc = CODE;
+            cpu.sys.vbar[1] = VBAR1;
+            cpu.sys.vbar[2] = VBAR2;
+            cpu.sys.hcrEl2 = 1L << 31; // RW: EL1 is AArch64
+            cpu.sp[1] = DATA + 0x1000;
+            cpu.exceptionListener = (r, from, to, esr, elr, vector) -> {
+                exceptionCount++;
+                exceptionHash = ((exceptionHash * 31 + esr) * 31 + from * 4 + to) * 31 + elr * 7 + vector;
+                if (log) exceptions.add(String.format("ESR 0x%08X EL%d->EL%d ELR 0x%X vector 0x%X", esr, from, to, elr, vector));
+            };
+        }
+
+        Pe code(long at, String source) {
+            Program p = Assembler.assemble(at, source);
+            mem.load(at, p.bytes());
+            return this;
+        }
+    }
+
+    // --- directed cases ------------------------------------------------------------------------------
+
+    /** A budget that ends inside a block stops exactly there; the rest of the block runs next time. */
+    @Test
+    void budgetEndingInsideABlockStopsAtThatBoundary() {
+        Pe pe = new Pe().code(CODE, "mov x0, #1\n add x0, x0, #1\n add x0, x0, #1\n add x0, x0, #1\n b .\n");
+        assertEquals(3, Interpreter.run(pe.cpu, 3));
+        assertEquals(CODE + 12, pe.cpu.pc);
+        assertEquals(3, pe.cpu.x[0]);
+        assertEquals(3, pe.cpu.instructionsRetired);
+        assertEquals(2, Interpreter.run(pe.cpu, 2));
+        assertEquals(4, pe.cpu.x[0]);
+        assertEquals(CODE + 16, pe.cpu.pc);
+    }
+
+    /** A load that takes a Data Abort mid-block ends the block: the following instructions do not run. */
+    @Test
+    void dataAbortMidBlockStopsTheBlockAtOnce() {
+        Pe pe = new Pe().code(CODE, "mov x1, #5\n ldr x2, [x3]\n mov x1, #6\n mov x4, #7\n b .\n")
+                .code(VBAR1 + 0x200, "b .\n");
+        pe.cpu.x[3] = 0x1000; // outside RAM: synchronous External abort
+        assertEquals(5, Interpreter.run(pe.cpu, 5)); // the budget holds the whole block
+        assertEquals(List.of(String.format("ESR 0x96000010 EL1->EL1 ELR 0x%X vector 0x%X", CODE + 4, VBAR1 + 0x200)),
+                pe.exceptions);
+        assertEquals(5, pe.cpu.x[1], "MOV after the faulting LDR must not run");
+        assertEquals(0, pe.cpu.x[4]);
+        assertEquals(VBAR1 + 0x200, pe.cpu.pc, "boundaries 3 to 5 are the handler's B .");
+    }
+
+    /** A store into a later word of the block being executed takes effect on that word's fetch. */
+    @Test
+    void storeIntoTheRunningBlockTakesEffectAtTheNextFetch() {
+        int movz42 = Assembler.assembleOne(0, "movz x3, #42");
+        Pe pe = new Pe().code(CODE, "str w1, [x2]\n movz x3, #7\n add x3, x3, #1\n b .\n");
+        pe.cpu.x[1] = movz42 & 0xFFFFFFFFL;
+        pe.cpu.x[2] = CODE + 4;
+        assertEquals(4, Interpreter.run(pe.cpu, 4)); // the budget holds the whole block
+        assertEquals(43, pe.cpu.x[3]);
+        assertEquals(CODE + 12, pe.cpu.pc);
+    }
+
+    /** A store that rewrites an already cached block is seen the next time the block runs. */
+    @Test
+    void rewrittenBlockIsRebuilt() {
+        Pe pe = new Pe().code(CODE, "add x0, x0, #1\n add x0, x0, #1\n ret\n");
+        pe.cpu.x[30] = CODE;
+        assertEquals(6, Interpreter.run(pe.cpu, 6));
+        assertEquals(4, pe.cpu.x[0]);
+        pe.mem.write(CODE + 4, 4, Assembler.assembleOne(0, "add x0, x0, #100"));
+        assertEquals(3, Interpreter.run(pe.cpu, 3));
+        assertEquals(105, pe.cpu.x[0]);
+    }
+
+    /** MSR MDSCR_EL1 enabling Software Step ends the block: the step exception is the next boundary. */
+    @Test
+    void enablingSoftwareStepIsHonouredAtTheNextBoundary() {
+        Pe pe = new Pe().code(CODE, "msr mdscr_el1, x0\n add x1, x1, #1\n add x1, x1, #1\n b .\n")
+                .code(VBAR1 + 0x200, "b .\n");
+        pe.cpu.sys.oslsrEl1 = OSLSR_EL1.OSLM_IMPLEMENTED; // OS Lock unlocked
+        pe.cpu.d = false;
+        pe.cpu.x[0] = (1 << 13) | 1; // KDE, SS
+        assertEquals(2, Interpreter.run(pe.cpu, 2));
+        assertEquals(0, pe.cpu.x[1], "the ADD after the MSR is not executed: the step exception comes first");
+        assertEquals(1, pe.exceptions.size());
+        assertTrue(pe.exceptions.get(0).startsWith("ESR 0xCE"), pe.exceptions.toString()); // EC 0x33, same EL
+    }
+
+    /** Blocks leave exceptionTaken/eretExecuted describing the last boundary, as the one-at-a-time loop does. */
+    @Test
+    void lastBoundaryFlagsAreThoseOfTheLastInstruction() {
+        Pe pe = new Pe().code(CODE, "add x1, x1, #1\n brk #0\n").code(VBAR1 + 0x200, "add x5, x5, #1\n eret\n");
+        pe.cpu.sys.spsr[1] = 0x3C5;
+        assertEquals(2, Interpreter.run(pe.cpu, 2)); // one block: ADD, then BRK takes its exception
+        assertTrue(pe.cpu.exceptionTaken);
+        assertFalse(pe.cpu.eretExecuted);
+        assertEquals(2, Interpreter.run(pe.cpu, 2)); // the handler's block: ADD, ERET
+        assertFalse(pe.cpu.exceptionTaken);
+        assertTrue(pe.cpu.eretExecuted);
+        assertEquals(CODE + 4, pe.cpu.pc);
+    }
+
+    // --- random programs ------------------------------------------------------------------------------
+
+    /**
+     * Random code (table-drawn words, biased towards the forms blocks hold, plus stores into the
+     * code, faulting loads, MSR to the debug registers, BRK and ERET) run in random budgets with
+     * and without blocks: every budget must process the same number of boundaries, and the
+     * PE, the RAM and the exceptions taken must end up the same.
+     */
+    @Test
+    void randomProgramsBehaveAsTheOneInstructionLoop() {
+        SplittableRandom rnd = new SplittableRandom(0xB10C5L);
+        List<Encoding> blockKinds = new ArrayList<>(), others = new ArrayList<>();
+        for (Encoding e : Encodings.all()) {
+            boolean inBlock = switch (e.kind()) {
+                case ADD_SUB_IMM, LOGICAL_IMM, MOVE_WIDE, BITFIELD, LOGICAL_SHIFTED, ADD_SUB_SHIFTED, ADD_SUB_EXT,
+                        ADC_SBC, COND_SELECT, COND_COMPARE, LDST_IMM9, LDST_UIMM, LDST_PAIR, LDST_REG -> true;
+                default -> false;
+            };
+            (inBlock ? blockKinds : others).add(e);
+        }
+        int[] special = {
+            Assembler.assembleOne(0, "msr mdscr_el1, x7"),
+            Assembler.assembleOne(0, "msr daifclr, #8"),
+            Assembler.assembleOne(0, "msr oslar_el1, xzr"),
+            Assembler.assembleOne(0, "brk #1"),
+            Assembler.assembleOne(0, "eret"),
+            Assembler.assembleOne(0, "str w9, [x8]"),
+            Assembler.assembleOne(0, "ldr x10, [x11]"),
+            Assembler.assembleOne(0x1000, "b.ne 0xff0"),
+            Assembler.assembleOne(0x1000, "cbnz x12, 0xfe0"),
+            Assembler.assembleOne(0, "subs x13, x13, #1"),
+        };
+        int[] selfModify = {Assembler.assembleOne(0, "adr x8, 8"), Assembler.assembleOne(0, "str w9, [x8]")};
+        for (int program = 0; program < 150; program++) {
+            long seed = rnd.nextLong();
+            int[] words = new int[3 * 1024];
+            SplittableRandom r = new SplittableRandom(seed);
+            for (int i = 0; i < words.length; i++) {
+                int p = r.nextInt(100);
+                if (p < 3 && i + 2 < words.length) {
+                    // rewrite the instruction after next, inside the block being executed
+                    words[i++] = selfModify[0];
+                    words[i] = selfModify[1];
+                } else if (p < 70) {
+                    Encoding e = blockKinds.get(r.nextInt(blockKinds.size()));
+                    words[i] = (r.nextInt() & ~e.mask()) | e.value();
+                } else if (p < 82) {
+                    words[i] = special[r.nextInt(special.length)];
+                } else if (p < 97) {
+                    Encoding e = others.get(r.nextInt(others.size()));
+                    if (e.kind() == Kind.MSR_REG && r.nextInt(4) != 0) e = blockKinds.get(0); // fewer random sysreg writes
+                    words[i] = (r.nextInt() & ~e.mask()) | e.value();
+                } else {
+                    words[i] = r.nextInt();
+                }
+            }
+            long[] budgets = new long[40];
+            for (int i = 0; i < budgets.length; i++) budgets[i] = 1 + r.nextInt(r.nextBoolean() ? 8 : 200);
+            long xSeed = r.nextLong();
+            String withBlocks = runProgram(words, budgets, xSeed, true);
+            String reference = runProgram(words, budgets, xSeed, false);
+            assertEquals(reference, withBlocks, "program seed 0x" + Long.toHexString(seed));
+        }
+    }
+
+    /** Runs the words (vectors at VBAR_EL1/VBAR_EL2, code at CODE) in the given budgets; the trace of counts and the final state. */
+    private static String runProgram(int[] words, long[] budgets, long xSeed, boolean blocks) {
+        Pe pe = new Pe();
+        pe.log = false;
+        for (int i = 0; i < 1024; i++) {
+            pe.mem.write(VBAR1 + 4L * i, 4, words[i]);
+            pe.mem.write(CODE + 4L * i, 4, words[1024 + i]);
+            pe.mem.write(CODE + 0x1000 + 4L * i, 4, words[2048 + i]);
+        }
+        SplittableRandom r = new SplittableRandom(xSeed);
+        for (int i = 0; i < 31; i++) {
+            int kind = r.nextInt(10);
+            pe.cpu.x[i] = kind < 6 ? DATA + (r.nextInt(0x10000) & ~7)  // data
+                    : kind < 8 ? CODE + 4L * r.nextInt(2048)              // code: stores modify it
+                    : kind < 9 ? r.nextLong() : r.nextInt(4);
+        }
+        pe.cpu.x[7] = (1 << 15) | (1 << 13) | 1;  // MDE, KDE, SS for "msr mdscr_el1, x7"
+        pe.cpu.nzcv = r.nextInt(16);
+        pe.cpu.sys.oslsrEl1 = OSLSR_EL1.OSLM_IMPLEMENTED;
+        pe.cpu.sys.spsr[1] = 0x3C5 | (1 << 21);
+        pe.cpu.sys.elr[1] = CODE + 4L * r.nextInt(2048);
+        pe.cpu.sys.dbgbcr[1] = r.nextBoolean() ? 0b111 | (0b11L << 1) : 0;    // E, PMC = EL1|EL0
+        pe.cpu.sys.dbgbvr[1] = CODE + 4L * r.nextInt(2048);
+        StringBuilder trace = new StringBuilder();
+        for (long budget : budgets) {
+            if (pe.cpu.halted) break;
+            trace.append(Interpreter.run(pe.cpu, budget, blocks)).append(pe.cpu.exceptionTaken ? "e" : "")
+                    .append(pe.cpu.eretExecuted ? "r" : "").append(String.format("@%X ", pe.cpu.pc));
+        }
+        trace.append('\n').append(state(pe.cpu)).append(pe.exceptionCount).append(" exceptions, hash ")
+                .append(pe.exceptionHash).append("\nRAM hash ").append(Arrays.hashCode(pe.mem.ram));
+        return trace.toString();
+    }
+
+    /** Every public primitive and array field of the PE and its system registers. */
+    static String state(Cpu cpu) {
+        return fields(cpu) + fields(cpu.sys);
+    }
+
+    private static String fields(Object o) {
+        StringBuilder s = new StringBuilder();
+        for (Field f : o.getClass().getFields()) {
+            if (Modifier.isStatic(f.getModifiers())) continue;
+            Class<?> t = f.getType();
+            try {
+                Object v = f.get(o);
+                if (t.isPrimitive()) s.append(f.getName()).append('=').append(v).append('\n');
+                else if (t == long[].class) s.append(f.getName()).append('=').append(Arrays.toString((long[]) v)).append('\n');
+            } catch (IllegalAccessException e) {
+                throw new AssertionError(e);
+            }
+        }
+        return s.toString();
+    }
+
+    @Test
+    void stateSnapshotCoversTheRegisterFile() {
+        String s = state(new Pe().cpu);
+        assertTrue(s.contains("x=[") && s.contains("pc=") && s.contains("nzcv=") && s.contains("mdscrEl1="), s);
+        assertTrue(SystemRegisters.class.getFields().length > 5);
+    }
+}
