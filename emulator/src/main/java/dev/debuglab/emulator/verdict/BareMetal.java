@@ -24,8 +24,10 @@ import java.util.List;
 public final class BareMetal {
     private BareMetal() {}
 
-    /** Where the EL2 exit stub goes when the guest does not bring its own (16 MiB into RAM). */
-    public static final long STUB_ADDRESS = GuestImage.RAM_BASE + 0x100_0000L;
+    /** RAM of the reference machine: 8 MiB, as the VMMs' default VM. */
+    public static final int RAM_SIZE = 8 << 20;
+    /** Where the EL2 exit stub goes when the guest does not bring its own (the last 64 KiB of RAM). */
+    public static final long STUB_ADDRESS = GuestImage.RAM_BASE + RAM_SIZE - 0x1_0000L;
     /** Default instruction budget of a reference run. */
     public static final long DEFAULT_BUDGET = 10_000_000L;
 
@@ -65,7 +67,7 @@ public final class BareMetal {
     public static Result run(GuestImage guest, long budget) {
         if (budget <= 0) throw new IllegalArgumentException("budget " + budget + " is not positive; give the number of instructions the guest may run");
         ByteArrayOutputStream console = new ByteArrayOutputStream();
-        VirtMachine m = new VirtMachine(console, new ByteArrayOutputStream());
+        VirtMachine m = new VirtMachine(RAM_SIZE, console, new ByteArrayOutputStream());
         GuestLog log = new GuestLog();
         m.mem.map(GuestLog.BASE, GuestLog.SIZE, log);
         List<ElfImage.Segment> segments = new ArrayList<>(guest.image().segments());

@@ -25,7 +25,7 @@ public class KvmtoolVmm extends Vmm {
     }
 
     public KvmtoolVmm(KvmVersion version, boolean debugSingleStep) {
-        this(version, debugSingleStep, VmConfig.defaults());
+        this(version, debugSingleStep, DEFAULT_CONFIG);
     }
 
     public KvmtoolVmm(KvmVersion version, boolean debugSingleStep, VmConfig config) {

@@ -69,7 +69,7 @@ public class QemuVmm extends Vmm {
     }
 
     public QemuVmm(KvmVersion version, QemuPolicy policy) {
-        this(version, policy, VmConfig.defaults());
+        this(version, policy, DEFAULT_CONFIG);
     }
 
     public QemuVmm(KvmVersion version, QemuPolicy policy, VmConfig config) {

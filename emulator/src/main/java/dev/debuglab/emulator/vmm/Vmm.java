@@ -68,8 +68,11 @@ public abstract class Vmm {
     private int exitLoopLimit = DEFAULT_EXIT_LOOP_LIMIT;
     private String stopMessage;
 
+    /** The VM a VMM creates unless told otherwise: 8 MiB of RAM at 0x4000_0000 (QEMU {@code -m 8M}; small guests, fast VM creation), 6/4 comparators. */
+    public static final VmConfig DEFAULT_CONFIG = VmConfig.defaults().withRamSize(8 << 20);
+
     protected Vmm(KvmVersion version) {
-        this(version, VmConfig.defaults());
+        this(version, DEFAULT_CONFIG);
     }
 
     protected Vmm(KvmVersion version, VmConfig config) {
