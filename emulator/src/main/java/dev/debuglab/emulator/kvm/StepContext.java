@@ -149,6 +149,15 @@ public final class StepContext {
         return id == Vcpu.OSLSR_ID;
     }
 
+    /**
+     * A host kernel warning (WARN_ONCE / kvm_pr_unimpl): recorded in the trace as a HOST_WARNING
+     * decision. With {@code once}, only the first warning of this vCPU is recorded (as WARN_ONCE
+     * prints once; the model keeps the "once" per vCPU, the kernel per boot).
+     */
+    public void hostWarning(String text, boolean once) {
+        vcpu.hostWarning(text, once);
+    }
+
     // --- step arguments ---------------------------------------------------------------------------------
 
     /** The trapped access (sys_regs steps). */

@@ -681,6 +681,13 @@ public final class Vcpu {
         }
     }
 
+    /** A host warning in the trace (once per vCPU when {@code once}). */
+    void hostWarning(String text, boolean once) {
+        if (once && warnedOnce) return;
+        if (once) warnedOnce = true;
+        emit(new KvmEvent.Decision(vname(), "host", DecisionKind.HOST_WARNING, text));
+    }
+
     private void decision(String handler, DecisionKind kind, String text) {
         if (!listeners.isEmpty()) emit(new KvmEvent.Decision(vname(), handler, kind, text));
     }

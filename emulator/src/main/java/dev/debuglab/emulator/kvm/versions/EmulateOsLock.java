@@ -62,8 +62,10 @@ public class EmulateOsLock extends PreOsLock {
     /** 1/6, 2/6 trap_oslsr_el1: the stashed value; a write is UNDEFINED (with a host warning). */
     @Override
     protected SysRegResult handleOslsr(StepContext ctx) {
-        if (ctx.access().isWrite())
+        if (ctx.access().isWrite()) {
+            ctx.hostWarning("sys_reg write to read-only register OSLSR_EL1", false);
             return SysRegResult.undefined("write_to_read_only: UNDEFINED injected, host warning");
+        }
         return SysRegResult.read(ctx.oslsr(), "the guest's OSLSR_EL1");
     }
 

@@ -104,9 +104,12 @@ public class OsLockV2Patch extends PreOsLock {
     @Override
     protected DebugExitDecision kvmHandleGuestDebug(StepContext ctx) {
         DebugExitDecision d = super.kvmHandleGuestDebug(ctx);
-        if (ctx.guestDebug() == 0)
+        if (ctx.guestDebug() == 0) {
+            ctx.hostWarning("WARN_ONCE in kvm_handle_guest_debug: debug exception with guest_debug = 0 (OS Lock TDE); "
+                    + "the instruction is skipped", true);
             return d.withAction(DebugExitDecision.Action.SKIP_INSTRUCTION_AND_RESUME,
                     "guest_debug = 0 while OSLK = 1: host WARN_ONCE, PC += 4, the guest's debug exception is consumed");
+        }
         return d;
     }
 }
