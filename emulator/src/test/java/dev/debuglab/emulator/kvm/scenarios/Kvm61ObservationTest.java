@@ -172,7 +172,11 @@ class Kvm61ObservationTest {
         assertEquals(0, h.phases().get(0).size(), "locked\n" + h.describe());
         assertEquals(0x2001, h.value(TAG_MDSCR), "guest MDSCR_EL1 while locked");
         assertEquals(4, h.phases().get(1).size(), "unlocked");
-        for (GuestLog.Exception e : h.phases().get(1)) assertEquals(0xCF000022L, e.esr());
+        long r = h.sym("r2");
+        for (int i = 0; i < 4; i++) {
+            taken(h, h.phases().get(1).get(i), 0xCF000022L, r + 4L * (i + 1));
+            assertEquals(0x1C5, h.phases().get(1).get(i).spsr(), "SPSR");
+        }
         counts(h, 4, 0);
     }
 

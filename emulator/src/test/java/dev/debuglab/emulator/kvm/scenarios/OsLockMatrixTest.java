@@ -133,8 +133,9 @@ class OsLockMatrixTest {
         KvmHarness h = Observations.ssOslk(v, true, true);
         List<GuestLog.Exception> locked = h.phases().get(0), unlocked = h.phases().get(1);
         exceptions(h, family(v) == Family.PRE ? 4 : 0, locked, "step exceptions of the locked run");
+        long r1 = h.sym("r1"), r2 = h.sym("r2");
+        for (int i = 0; i < locked.size(); i++) taken(h, locked.get(i), SS_SAME, r1 + 4L * (i + 1));
         exceptions(h, 4, unlocked, "step exceptions of the unlocked run");
-        long r2 = h.sym("r2");
         for (int i = 0; i < 4; i++) taken(h, unlocked.get(i), SS_SAME, r2 + 4L * (i + 1));
         exits(h, 0);
     }
