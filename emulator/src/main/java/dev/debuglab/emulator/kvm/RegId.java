@@ -1,5 +1,6 @@
 package dev.debuglab.emulator.kvm;
 
+import dev.debuglab.emulator.sysreg.Field;
 import dev.debuglab.emulator.sysreg.SysReg;
 import dev.debuglab.emulator.sysreg.SysRegTable;
 
@@ -24,6 +25,10 @@ public final class RegId {
     public static final long KVM_REG_ARM64_SYSREG = 0x0013L << 16;
     private static final long CORE_BASE = KVM_REG_ARM64 | KVM_REG_SIZE_U64 | KVM_REG_ARM_CORE;
     private static final long SYSREG_BASE = KVM_REG_ARM64 | KVM_REG_SIZE_U64 | KVM_REG_ARM64_SYSREG;
+
+    /** The encoding fields of a system register id (KVM_REG_ARM64_SYSREG_OP0_MASK ... OP2_MASK). */
+    public static final Field SYSREG_OP0 = new Field("Op0", 14, 2), SYSREG_OP1 = new Field("Op1", 11, 3),
+            SYSREG_CRN = new Field("CRn", 7, 4), SYSREG_CRM = new Field("CRm", 3, 4), SYSREG_OP2 = new Field("Op2", 0, 3);
 
     /** Offsets (in 32-bit words) into struct kvm_regs. */
     static final int CORE_X0 = 0, CORE_SP = 62, CORE_PC = 64, CORE_PSTATE = 66, CORE_SP_EL1 = 68, CORE_ELR_EL1 = 70,
@@ -89,6 +94,12 @@ public final class RegId {
         return (int) (id & 0xFFFF);
     }
 
+    /** The emulated PE's table row for a system register id, or null. */
+    static SysReg lookup(long id) {
+        return SysRegTable.lookup(SYSREG_OP0.getInt(id), SYSREG_OP1.getInt(id), SYSREG_CRN.getInt(id), SYSREG_CRM.getInt(id),
+                SYSREG_OP2.getInt(id));
+    }
+
     /** A readable name for messages: "X5", "PC", "OSLSR_EL1 (0x603000000013808C)", or the raw id. */
     public static String name(long id) {
         if (isCore(id)) {
@@ -102,12 +113,11 @@ public final class RegId {
             return "SPSR[" + (off - CORE_SPSR0) / 2 + "]";
         }
         if (isSysReg(id)) {
-            int k = sysKey(id);
-            int op0 = k >>> 14 & 3, op1 = k >>> 11 & 7, crn = k >>> 7 & 15, crm = k >>> 3 & 15, op2 = k & 7;
             String n = id == DBGVCR32_EL2 ? "DBGVCR32_EL2" : null;
             if (n == null) {
-                SysReg r = SysRegTable.lookup(op0, op1, crn, crm, op2);
-                n = r != null ? r.name : String.format("S%d_%d_C%d_C%d_%d", op0, op1, crn, crm, op2);
+                SysReg r = lookup(id);
+                n = r != null ? r.name : String.format("S%d_%d_C%d_C%d_%d", SYSREG_OP0.get(id), SYSREG_OP1.get(id),
+                        SYSREG_CRN.get(id), SYSREG_CRM.get(id), SYSREG_OP2.get(id));
             }
             return String.format("%s (0x%016X)", n, id);
         }

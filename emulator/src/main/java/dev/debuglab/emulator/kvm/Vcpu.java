@@ -390,7 +390,7 @@ public final class Vcpu {
         if (isGuestDebugReg(name)) return guestDebugReg(name);
         if (name.equals("MPIDR_EL1")) return cpu.sys.vmpidrEl2;
         if (name.equals("MIDR_EL1")) return cpu.sys.vpidrEl2;
-        SysReg r = SysRegTable.lookup(op(id, 14, 3), op(id, 11, 7), op(id, 7, 15), op(id, 3, 15), op(id, 0, 7));
+        SysReg r = RegId.lookup(id);
         if (r.storage != null) return r.storage.get(cpu.sys);
         return r.read(cpu);
     }
@@ -414,17 +414,13 @@ public final class Vcpu {
             return;
         }
         if (INVARIANT.contains(id)) return;    // validated equal by set_user
-        SysReg r = SysRegTable.lookup(op(id, 14, 3), op(id, 11, 7), op(id, 7, 15), op(id, 3, 15), op(id, 0, 7));
+        SysReg r = RegId.lookup(id);
         r.storage.set(cpu.sys, v);
-    }
-
-    private static int op(long id, int shift, int mask) {
-        return (int) (RegId.sysKey(id) >>> shift) & mask;
     }
 
     private static String sysName(long id) {
         if (id == RegId.DBGVCR32_EL2) return "DBGVCR32_EL2";
-        SysReg r = SysRegTable.lookup(op(id, 14, 3), op(id, 11, 7), op(id, 7, 15), op(id, 3, 15), op(id, 0, 7));
+        SysReg r = RegId.lookup(id);
         return r == null ? RegId.name(id) : r.name;
     }
 
