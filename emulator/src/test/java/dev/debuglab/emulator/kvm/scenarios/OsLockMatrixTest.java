@@ -153,15 +153,14 @@ class OsLockMatrixTest {
             assertEquals(WP_LOWER_W, wp.hsr(), "exit 2 hsr\n" + h.describe());
             assertEquals(WATCHED_HW, wp.far(), "exit 2 far = 0x40100100");
             assertEquals(h.sym("st"), wp.pc(), "exit 2 PC = the STR");
-            if (family(v) == Family.MERGED) {
-                // MERGED column (observed): far untouched on the breakpoint exit; flags 0x1 and hsr_high 0 from v5.19.
-                assertEquals(bp.farBefore(), bp.far(), "exit 1 leaves far untouched (stale union bytes)");
-                int flags = Observations.hsrHighValid(v) ? 0x1 : 0;
-                assertEquals(flags, bp.flags(), "run->flags");
-                assertEquals(flags, wp.flags(), "run->flags");
-                assertEquals(0, bp.hsrHigh());
-                assertEquals(0, wp.hsrHigh());
-            }
+            // MERGED column (observed): far untouched on the breakpoint exit; flags 0x1, hsr_high 0. Every column: far is
+            // written only for EC 0x34, and flags bit 0 exists from v5.19 (kvm.md §1.2, §0 sub-variants).
+            assertEquals(bp.farBefore(), bp.far(), "exit 1 leaves far untouched (stale union bytes)");
+            int flags = Observations.hsrHighValid(v) ? 0x1 : 0;
+            assertEquals(flags, bp.flags(), "run->flags");
+            assertEquals(flags, wp.flags(), "run->flags");
+            assertEquals(0, bp.hsrHigh());
+            assertEquals(0, wp.hsrHigh());
             exceptions(h, 0, h.exceptions(), "guest exceptions (OSLK " + (locked ? 1 : 0) + ")");
             assertEquals(List.of(0x3333L), h.values(TAG_MEM), "the store completes after the VMM drops its watchpoint");
         }
@@ -178,6 +177,7 @@ class OsLockMatrixTest {
             assertEquals(SWBP77, e.hsr(), h.describe());
             assertEquals(h.sym("b77"), e.pc(), "PC = BRK (not advanced)");
             assertEquals(e.farBefore(), e.far(), "far not written");
+            assertEquals(Observations.hsrHighValid(v) ? 0x1 : 0, e.flags(), "run->flags (bit 0 from v5.19)");
             exceptions(h, 0, h.exceptions(), "guest exceptions");
             assertEquals(1, h.values(TAG_AFTER).size(), "the guest went on after the VMM's PC += 4");
         }
