@@ -17,6 +17,7 @@ public record DebugExitDecision(Action action, long hsr, long hsrHigh, int flags
                                 boolean setGuestPstateSs, String note) {
     public enum Action { EXIT_TO_USERSPACE, SKIP_INSTRUCTION_AND_RESUME, RESUME }
 
+    /** This decision with another action (e.g. V2's skip of kvm_incr_pc) and reason. */
     public DebugExitDecision withAction(Action a, String why) {
         return new DebugExitDecision(a, hsr, hsrHigh, flags, writeFar, far, setGuestPstateSs, why);
     }

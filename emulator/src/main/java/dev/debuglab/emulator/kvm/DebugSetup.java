@@ -20,22 +20,27 @@ import dev.debuglab.emulator.kvm.KvmEvent.Comparators;
  */
 public record DebugSetup(long mdcrEl2, long hwMdscr, boolean guestMdscrSaved, Boolean pstateSs, boolean restoreGuestSs,
                          Comparators comparators, boolean debugDirty, String row) {
+    /** This setup with another MDCR_EL2 (what kvm_arm_setup_mdcr_el2 would have computed). */
     public DebugSetup withMdcrEl2(long v) {
         return new DebugSetup(v, hwMdscr, guestMdscrSaved, pstateSs, restoreGuestSs, comparators, debugDirty, row);
     }
 
+    /** This setup with another hardware MDSCR_EL1 (the guest's own is then saved and restored). */
     public DebugSetup withHwMdscr(long v) {
         return new DebugSetup(mdcrEl2, v, true, pstateSs, restoreGuestSs, comparators, debugDirty, row);
     }
 
+    /** This setup with another PSTATE.SS for the ERET (null = the guest's own). */
     public DebugSetup withPstateSs(Boolean ss) {
         return new DebugSetup(mdcrEl2, hwMdscr, guestMdscrSaved, ss, restoreGuestSs, comparators, debugDirty, row);
     }
 
+    /** This setup with other comparators loaded (the debug_ptr / debug owner choice). */
     public DebugSetup withComparators(Comparators c) {
         return new DebugSetup(mdcrEl2, hwMdscr, guestMdscrSaved, pstateSs, restoreGuestSs, c, debugDirty, row);
     }
 
+    /** This setup under another row name (for the trace). */
     public DebugSetup withRow(String r) {
         return new DebugSetup(mdcrEl2, hwMdscr, guestMdscrSaved, pstateSs, restoreGuestSs, comparators, debugDirty, r);
     }

@@ -9,6 +9,7 @@ public final class KvmError extends RuntimeException {
     private final Errno errno;
     private final String ioctl;
 
+    /** An ioctl failure: {@code errno}, the ioctl's name and a message naming the register or value and the fix. */
     public KvmError(Errno errno, String ioctl, String message) {
         super(ioctl + " failed with " + errno + ": " + message);
         this.errno = errno;

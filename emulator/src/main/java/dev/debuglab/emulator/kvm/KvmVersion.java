@@ -74,6 +74,7 @@ public abstract class KvmVersion {
         return release;
     }
 
+    /** The kvm.md §0 family (PRE, V2, MERGED, OWNER). */
     public abstract Family family();
 
     /** The name shown in traces: "v6.1", "v2 patch", or a variant's name. */

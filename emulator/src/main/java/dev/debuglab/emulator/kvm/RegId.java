@@ -76,10 +76,12 @@ public final class RegId {
     public static final long DBGVCR32_EL2 = sys(2, 4, 0, 7, 0);
     private static final Map<String, Long> SPECIAL_IDS = Map.of("DBGVCR32_EL2", DBGVCR32_EL2);
 
+    /** True for a KVM_REG_ARM_CORE id inside struct kvm_regs (without the FP/SIMD part). */
     public static boolean isCore(long id) {
         return (id & ~0xFFFFL) == CORE_BASE && (id & 0xFFFF) < CORE_END && (id & 1) == 0;
     }
 
+    /** True for a KVM_REG_ARM64_SYSREG id of 64 bits. */
     public static boolean isSysReg(long id) {
         return (id & ~0xFFFFL) == SYSREG_BASE;
     }

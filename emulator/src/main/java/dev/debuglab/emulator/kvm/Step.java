@@ -60,6 +60,7 @@ public final class Step<R> {
         return name;
     }
 
+    /** What the step decides, in words. */
     public String description() {
         return description;
     }

@@ -34,6 +34,7 @@ public final class StepContext {
         return vcpu.invoke(step, this);
     }
 
+    /** The vCPU (struct kvm_vcpu). */
     public Vcpu vcpu() {
         return vcpu;
     }
@@ -55,10 +56,12 @@ public final class StepContext {
         return vcpu.guestDebug;
     }
 
+    /** guest_debug has KVM_GUESTDBG_SINGLESTEP. */
     public boolean singleStep() {
         return (vcpu.guestDebug & GuestDebug.SINGLESTEP) != 0;
     }
 
+    /** guest_debug has KVM_GUESTDBG_USE_HW. */
     public boolean useHw() {
         return (vcpu.guestDebug & GuestDebug.USE_HW) != 0;
     }
@@ -75,6 +78,7 @@ public final class StepContext {
         return vcpu.oslsr;
     }
 
+    /** Writes the guest's OSLSR_EL1 (__vcpu_sys_reg(vcpu, OSLSR_EL1)). */
     public void setOslsr(long v) {
         vcpu.oslsr = v;
     }
@@ -89,6 +93,7 @@ public final class StepContext {
         return vcpu.guestMdscr;
     }
 
+    /** Writes the guest's saved MDSCR_EL1. */
     public void setGuestMdscr(long v) {
         vcpu.guestMdscr = v;
     }
@@ -98,6 +103,7 @@ public final class StepContext {
         return vcpu.guestDebugReg(name);
     }
 
+    /** Writes the guest's saved debug register (vcpu_debug_state). */
     public void setGuestDebugReg(String name, long v) {
         vcpu.setGuestDebugReg(name, v);
     }
@@ -107,6 +113,7 @@ public final class StepContext {
         return vcpu.debugDirty;
     }
 
+    /** Sets or clears KVM_ARM64_DEBUG_DIRTY. */
     public void setDebugDirty(boolean dirty) {
         vcpu.debugDirty = dirty;
     }
@@ -116,6 +123,7 @@ public final class StepContext {
         return vcpu.activePending;
     }
 
+    /** Sets or clears DBG_SS_ACTIVE_PENDING. */
     public void setActivePending(boolean pending) {
         vcpu.activePending = pending;
     }
@@ -125,6 +133,7 @@ public final class StepContext {
         return vcpu.guestTouchedDebugRegs;
     }
 
+    /** OWNER: records a trapped breakpoint/watchpoint register access (guest ownership). */
     public void setGuestTouchedDebugRegs(boolean touched) {
         vcpu.guestTouchedDebugRegs = touched;
     }

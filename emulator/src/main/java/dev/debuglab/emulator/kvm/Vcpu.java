@@ -99,6 +99,7 @@ public final class Vcpu {
         return cpu;
     }
 
+    /** The VM this vCPU belongs to. */
     public Vm vm() {
         return vm;
     }
@@ -108,6 +109,7 @@ public final class Vcpu {
         return index;
     }
 
+    /** The VM's kernel version (or variant). */
     public KvmVersion version() {
         return vm.version();
     }
@@ -132,6 +134,7 @@ public final class Vcpu {
         listeners.add(listener);
     }
 
+    /** Unsubscribes a trace listener. */
     public void removeListener(Consumer<KvmEvent> listener) {
         listeners.remove(listener);
     }

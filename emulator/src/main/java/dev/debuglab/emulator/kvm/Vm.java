@@ -21,10 +21,12 @@ public final class Vm {
         this.memory = new PhysicalMemory(config.ramBase(), config.ramSize());
     }
 
+    /** The kernel version (or variant) this VM runs under. */
     public KvmVersion version() {
         return version;
     }
 
+    /** The RAM slot and debug resources chosen at KVM_CREATE_VM. */
     public VmConfig config() {
         return config;
     }
@@ -41,6 +43,7 @@ public final class Vm {
         return v;
     }
 
+    /** The vCPUs created so far (KVM_CREATE_VCPU order). */
     public List<Vcpu> vcpus() {
         return List.copyOf(vcpus);
     }

@@ -34,18 +34,22 @@ public record VmConfig(long ramBase, int ramSize, int breakpoints, int watchpoin
         return new VmConfig(DEFAULT_RAM_BASE, DEFAULT_RAM_SIZE, 6, 4, 2, DEFAULT_BUDGET);
     }
 
+    /** This configuration with another RAM size (bytes, a multiple of 4 KiB). */
     public VmConfig withRamSize(int bytes) {
         return new VmConfig(ramBase, bytes, breakpoints, watchpoints, contextAware, defaultBudget);
     }
 
+    /** This configuration with the RAM slot at another IPA. */
     public VmConfig withRamBase(long base) {
         return new VmConfig(base, ramSize, breakpoints, watchpoints, contextAware, defaultBudget);
     }
 
+    /** This configuration with other debug resources (the host CPU's ID_AA64DFR0_EL1). */
     public VmConfig withDebugResources(int bps, int wps, int ctx) {
         return new VmConfig(ramBase, ramSize, bps, wps, ctx, defaultBudget);
     }
 
+    /** This configuration with another default run budget (instructions per KVM_RUN). */
     public VmConfig withBudget(long instructions) {
         return new VmConfig(ramBase, ramSize, breakpoints, watchpoints, contextAware, instructions);
     }

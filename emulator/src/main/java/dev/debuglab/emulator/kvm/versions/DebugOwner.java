@@ -21,6 +21,7 @@ import dev.debuglab.emulator.sysreg.RegisterFields.MDSCR_EL1;
  * 6.18.15 and 7.2.13, kvm.md §6.1a).
  */
 public class DebugOwner extends SingleStepFixes {
+    /** The model of release {@code release} (6.14 or later). */
     public DebugOwner(String release) {
         super(release);
     }

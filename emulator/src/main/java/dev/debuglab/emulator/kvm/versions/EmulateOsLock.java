@@ -23,6 +23,7 @@ import dev.debuglab.emulator.sysreg.RegisterFields.OSLSR_EL1;
  * debug exit carries hsr_high and sets KVM_DEBUG_ARCH_HSR_HIGH_VALID in run->flags.
  */
 public class EmulateOsLock extends PreOsLock {
+    /** The model of release {@code release} (5.18 to 6.0). */
     public EmulateOsLock(String release) {
         super(release);
     }

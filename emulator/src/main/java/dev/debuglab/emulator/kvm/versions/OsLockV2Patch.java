@@ -23,6 +23,7 @@ public class OsLockV2Patch extends PreOsLock {
     /** OSLSR_EL1 = OSLM 0b10, OSLK 1. */
     protected static final long OSLSR_LOCKED = OSLSR_EL1.OSLM_IMPLEMENTED | OSLSR_EL1.OSLK.of(1);
 
+    /** The v2 patch applied to v5.15. */
     public OsLockV2Patch() {
         super("5.15+v2");
     }

@@ -38,6 +38,7 @@ public class PreOsLock extends KvmVersion {
     /** ESR classes of the debug exits. */
     protected static final int EC_SOFTWARE_STEP_LOWER = 0x32, EC_WATCHPOINT_LOWER = 0x34;
 
+    /** The model of release {@code release} (5.15 to 5.17). */
     public PreOsLock(String release) {
         super(release);
     }

@@ -14,6 +14,7 @@ import dev.debuglab.emulator.sysreg.RegisterFields.ESR;
  * PSTATE.SS = 0 so the pending step exception is taken; the step exit and disabling debug clear it.
  */
 public class SingleStepFixes extends EmulateOsLock {
+    /** The model of release {@code release} (6.1 to 6.13). */
     public SingleStepFixes(String release) {
         super(release);
     }
