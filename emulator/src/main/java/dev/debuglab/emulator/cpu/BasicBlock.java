@@ -14,8 +14,8 @@ import dev.debuglab.emulator.isa.Encoding;
  * {@link #MAX_LENGTH} instructions. Inside it there are only data-processing instructions, which
  * always complete, and loads/stores, which may take an exception (alignment, watchpoint,
  * External abort) or write code: after each of those the block stops as soon as an exception was
- * taken or a write invalidated it, so the next boundary is fetched afresh exactly as the
- * one-instruction-at-a-time loop would.
+ * taken or a write invalidated it (or a device halted the PE), so the next boundary is fetched
+ * afresh exactly as the one-instruction-at-a-time loop would.
  *
  * <p>Blocks are cached by {@link InstructionCache} and dropped (and marked {@link #invalid}) when
  * a write touches one of their words.
@@ -90,10 +90,19 @@ final class BasicBlock {
             } else {
                 cpu.pc = pc;
                 op.execute(cpu);
-                if (i == last || (checkAfter >>> i & 1) != 0 && (cpu.exceptionTaken || invalid)) return i + 1;
+                if (i == last || (checkAfter >>> i & 1) != 0 && mustStop(cpu)) return i + 1;
                 pc = cpu.pc;
             }
         }
+    }
+
+    /**
+     * After a load or store: stop if it took an exception or wrote this block's code, or if a
+     * device it accessed halted the PE or armed a debug check, so that the next boundary is
+     * processed exactly as the one-instruction loop would.
+     */
+    private boolean mustStop(Cpu cpu) {
+        return cpu.exceptionTaken || invalid || cpu.halted || cpu.debugChecks;
     }
 
     /** The role of {@code word}, whose predecoded op is {@code op}. */

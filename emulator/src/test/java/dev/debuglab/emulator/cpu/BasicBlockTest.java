@@ -9,6 +9,7 @@ import dev.debuglab.emulator.isa.Encoding;
 import dev.debuglab.emulator.isa.Encodings;
 import dev.debuglab.emulator.isa.Kind;
 import dev.debuglab.emulator.isa.Program;
+import dev.debuglab.emulator.mem.MmioDevice;
 import dev.debuglab.emulator.mem.PhysicalMemory;
 import dev.debuglab.emulator.sysreg.RegisterFields.OSLSR_EL1;
 import dev.debuglab.emulator.sysreg.SystemRegisters;
@@ -89,6 +90,27 @@ class BasicBlockTest {
         assertEquals(5, pe.cpu.x[1], "MOV after the faulting LDR must not run");
         assertEquals(0, pe.cpu.x[4]);
         assertEquals(VBAR1 + 0x200, pe.cpu.pc, "boundaries 3 to 5 are the handler's B .");
+    }
+
+    /** A store to a device that halts the PE ends the block: nothing after it runs. */
+    @Test
+    void deviceHaltingThePeStopsTheBlock() {
+        Pe pe = new Pe().code(CODE, "str x1, [x2]\n add x3, x3, #1\n add x3, x3, #1\n b .\n");
+        pe.mem.map(0x0900_0000L, 0x1000, new MmioDevice() {
+            @Override
+            public long read(long offset, int size) {
+                return 0;
+            }
+
+            @Override
+            public void write(long offset, int size, long value) {
+                pe.cpu.halted = true; // e.g. a power-off register
+            }
+        });
+        pe.cpu.x[2] = 0x0900_0000L;
+        assertEquals(1, Interpreter.run(pe.cpu, 4));
+        assertEquals(0, pe.cpu.x[3]);
+        assertEquals(CODE + 4, pe.cpu.pc);
     }
 
     /** A store into a later word of the block being executed takes effect on that word's fetch. */
