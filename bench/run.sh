@@ -62,7 +62,7 @@ echo "                   QEMU:     $QEMU_DBG_ITS M loop iterations/s (N=$QEMU_DB
 echo "                   ratio DebugLab/QEMU: $(awk -v a=$OURS_DBG_ITS -v b=$QEMU_DBG_ITS 'BEGIN{printf "%.3f", a/b}')"
 
 echo "== KVMST-USER-SS: the debug-exceptions selftest's userspace single-step, 10,000 iterations per kernel version" >&2
-(cd "$ROOT" && mvn -q -B -pl emulator test -Dsurefire.failIfNoSpecifiedTests=false \
+(cd "$ROOT" && mvn -q -B -pl emulator test -Ddebuglab.buildDir="$BUILD_DIR" -Dsurefire.failIfNoSpecifiedTests=false \
   -Dtest='DebugExceptionsSelftestTest#KVMST_USER_SS_FULL' -Ddebuglab.kvmst.full=true) >&2 && echo "KVMST-USER-SS: 10,000 iterations passed on 5.15, v2, 5.18, 6.1, 6.14"
 
 echo "== fuzz: $FUZZ random words" >&2
