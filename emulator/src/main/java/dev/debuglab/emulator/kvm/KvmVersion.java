@@ -87,7 +87,7 @@ public abstract class KvmVersion {
         return false;
     }
 
-    /** PSCI_VERSION's answer: 1.0 before 5.17 (0x10000), 1.1 from 5.17 (0x10001). */
+    /** PSCI_VERSION's answer: 1.0 before the OS-lock series (0x10000), 1.1 from 5.18 (0x10001; UNVERIFIED, not in kvm.md). */
     public long psciVersion() {
         return 0x10000;
     }

@@ -76,7 +76,10 @@ final class Variant extends KvmVersion {
         StepOverride<R> o = (StepOverride<R>) overrides.get(step);
         if (o == null) return base.call(step, ctx);
         try {
-            return o.apply(ctx, () -> base.call(step, ctx));
+            R r = o.apply(ctx, () -> base.call(step, ctx));
+            if (r == null && step != Step.KVM_ARM_CLEAR_DEBUG)
+                throw new OverrideFailure(name, step, "the override returned null; return a value (e.g. original.call())", null);
+            return r;
         } catch (KvmError | OverrideFailure e) {
             throw e;
         } catch (RuntimeException | Error e) {

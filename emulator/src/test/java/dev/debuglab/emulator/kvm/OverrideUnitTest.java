@@ -162,4 +162,12 @@ class OverrideUnitTest {
         assertEquals(0x200, k.guestExceptions().get(0).vector());
         assertEquals(0x3C5, k.guestExceptions().get(0).spsr() & 0x3FF);
     }
+    @Test
+    void anOverrideReturningNullIsReportedAsItsFailure() {
+        KvmVersion v = KvmVersion.of("6.1").variant("forgot to return").override(Step.KVM_ARM_SETUP_DEBUG, (ctx, original) -> null);
+        KvmTestKit k = KvmTestKit.boot(v, "        nop\n");
+        KvmRun r = k.vcpu.run();
+        assertEquals(KvmRun.KVM_EXIT_INTERNAL_ERROR, r.exitReason());
+        assertTrue(r.message().contains("returned null") && r.message().contains("forgot to return"), r.message());
+    }
 }
