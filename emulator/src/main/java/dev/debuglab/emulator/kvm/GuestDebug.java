@@ -34,6 +34,7 @@ public record GuestDebug(long control, long[] bcr, long[] bvr, long[] wcr, long[
 
     /** This request with breakpoint {@code n} set to (bcr, bvr). */
     public GuestDebug withBreakpoint(int n, long bcrValue, long bvrValue) {
+        checkIndex("breakpoint", n);
         long[] c = copy(bcr), v = copy(bvr);
         c[n] = bcrValue;
         v[n] = bvrValue;
@@ -42,6 +43,7 @@ public record GuestDebug(long control, long[] bcr, long[] bvr, long[] wcr, long[
 
     /** This request with watchpoint {@code n} set to (wcr, wvr). */
     public GuestDebug withWatchpoint(int n, long wcrValue, long wvrValue) {
+        checkIndex("watchpoint", n);
         long[] c = copy(wcr), v = copy(wvr);
         c[n] = wcrValue;
         v[n] = wvrValue;
@@ -71,6 +73,12 @@ public record GuestDebug(long control, long[] bcr, long[] bvr, long[] wcr, long[
     @Override
     public long[] wvr() {
         return wvr == null ? null : wvr.clone();
+    }
+
+    private static void checkIndex(String what, int n) {
+        if (n < 0 || n >= MAX_DBG_REGS)
+            throw new IllegalArgumentException(what + " " + n + ": struct kvm_guest_debug_arch has slots 0..15 "
+                    + "(the hardware uses the first KVM_CAP_GUEST_DEBUG_HW_BPS / _WPS of them)");
     }
 
     private static long[] copy(long[] a) {
