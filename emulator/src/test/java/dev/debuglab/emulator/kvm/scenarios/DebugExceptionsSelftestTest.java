@@ -191,6 +191,14 @@ class DebugExceptionsSelftestTest {
         assertEquals(List.of(), wrong, "[" + v + "] runs whose outcome differs from the B.3 column");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"5.18", "6.1"})
+    void KVMST_518_ERA_COPY(String v) {
+        // B.3 note: the 5.18-era copy uses only slot 0 and has no linked or userspace-step rows — its rows pass on MERGED.
+        assertDone(v, run(v, 0, 0, 4, Row.SWBP, Row.HWBP, Row.BP_SVC, Row.BP_BRK, Row.WP, Row.SS, Row.OSLK_BRK, Row.OSLK_HWBP,
+                Row.OSLK_WP, Row.OSLK_SS));
+    }
+
     // --- KVMST-USER-SS: test_single_step_from_userspace ----------------------------------------------
 
     /**
