@@ -242,8 +242,4 @@ final class Observations {
     static String migrationSourceGuest() {
         return RESET_DEBUG + LOCK + logSysreg(TAG_OSLSR, "oslsr_el1");
     }
-
-    static String ldr(String xd, String label) {
-        return "    adr     x9, " + label + "\n    ldr     " + xd + ", [x9]\n";
-    }
 }
