@@ -203,7 +203,7 @@ class DebugExceptionsSelftestTest {
 
     /**
      * Iterations run by the ordinary build: 1,000 per version (1-2 s each); the selftest's
-     * default 10,000 (about 8 s per version, 42 s for all five) run in {@link #KVMST_USER_SS_FULL}, which
+     * default 10,000 (13 to 42 s for all five versions, measured as the model grew) run in {@link #KVMST_USER_SS_FULL}, which
      * bench/run.sh enables with {@code -Ddebuglab.kvmst.full=true}.
      */
     static final int USER_SS_ITERATIONS = 1000;
