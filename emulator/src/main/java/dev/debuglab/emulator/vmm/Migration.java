@@ -147,6 +147,10 @@ public final class Migration {
             inIds.add(sIds[i]);
             inValues.add(sValues[i]);
         }
+        for (long ipa : stream.pages().keySet())
+            if (!vm.memory().inRam(ipa, MigrationStream.PAGE))
+                return fail(stream, dest, String.format("%s%n%s%nreason: guest RAM page 0x%X of the stream lies outside the destination's RAM; give the destination VM at least the source's RAM (VmConfig.withRamSize)",
+                        ERROR_CPU, ERROR_LOAD, ipa), null, ignored);
         long[] destIds = cpregList(vcpu);
         // Step 1: the array length.
         if (inIds.size() > destIds.length) {
@@ -206,7 +210,15 @@ public final class Migration {
         }
         // Step 4: core registers and RAM (QEMU loads RAM first; nothing can fail here).
         for (Map.Entry<Long, Long> e : stream.core().entrySet()) vcpu.setOneReg(e.getKey(), e.getValue());
-        stream.pages().forEach((ipa, bytes) -> vm.writeMemory(ipa, bytes));
+        // RAM: the stream's pages; every other page is zero at the source (QEMU sends those as a zero flag).
+        byte[] ram = vm.memory().ram;
+        byte[] zero = new byte[MigrationStream.PAGE];
+        for (int off = 0; off + MigrationStream.PAGE <= ram.length; off += MigrationStream.PAGE) {
+            long ipa = vm.memory().ramBase + off;
+            byte[] page = stream.pages().get(ipa);
+            if (page != null) vm.writeMemory(ipa, page);
+            else if (!Arrays.equals(ram, off, off + MigrationStream.PAGE, zero, 0, MigrationStream.PAGE)) vm.writeMemory(ipa, zero);
+        }
         return new LoadResult(true, "", null, kept, ignored, stream.sourceVersion(), dest);
     }
 

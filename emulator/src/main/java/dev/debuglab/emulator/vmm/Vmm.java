@@ -155,7 +155,28 @@ public abstract class Vmm {
      * reset value (EL1h, D, A, I, F masked).
      */
     public Vmm load(GuestImage g) {
-        for (ElfImage.Segment s : g.image().segments()) writeGuest(s.address(), s.bytes());
+        if (g == null) throw new IllegalArgumentException("no guest image: pass GuestImage.of(program) or GuestImage.load(elfPath)");
+        long ramBase = vm.config().ramBase(), ramEnd = ramBase + vm.config().ramSize();
+        List<ElfImage.Segment> segments = new ArrayList<>();
+        for (ElfImage.Segment s : g.image().segments()) {
+            // ld -Ttext=0x40000000 maps the ELF header just below the text: drop it, as QEMU's loader does.
+            int skip = 0;
+            if (s.address() < ramBase && ramBase < s.end() && s.headerBytes() > 0) {
+                skip = (int) (ramBase - s.address());
+                for (int i = s.headerBytes(); i < skip; i++)
+                    if (s.bytes()[i] != 0) skip = 0;
+            }
+            long from = s.address() + skip;
+            if (from < ramBase || s.end() > ramEnd)
+                throw new IllegalArgumentException(String.format(
+                        "segment [0x%X, 0x%X) lies outside the VM's RAM [0x%X, 0x%X); link the guest at 0x%X or create the VMM with a larger VmConfig",
+                        s.address(), s.end(), ramBase, ramEnd, ramBase));
+            segments.add(new ElfImage.Segment(from, java.util.Arrays.copyOfRange(s.bytes(), skip, s.bytes().length)));
+        }
+        if (g.entry() < ramBase || g.entry() >= ramEnd)
+            throw new IllegalArgumentException(String.format("entry point 0x%X is outside the VM's RAM [0x%X, 0x%X); set the ELF entry inside RAM",
+                    g.entry(), ramBase, ramEnd));
+        for (ElfImage.Segment s : segments) writeGuest(s.address(), s.bytes());
         setReg(RegId.PC, g.entry());
         setReg(RegId.SP_EL1, g.stackPointer());
         guest = g;

@@ -58,6 +58,28 @@ class VmmRunLoopTest {
     }
 
     @Test
+    void segmentOutsideRamIsRefusedClearly() {
+        GuestImage far = GuestImage.of(dev.debuglab.emulator.isa.Assembler.assemble(0x5000_0000L, "nop\n"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new QemuVmm(V61).load(far));
+        assertTrue(e.getMessage().contains("outside the VM's RAM") && e.getMessage().contains("link the guest at 0x40000000"), e.getMessage());
+    }
+
+    // Loading a stream into a VM whose RAM held something else: pages the source had zero become zero.
+    @Test
+    void migrationZeroesPagesTheSourceHadZero() {
+        GuestImage g = StandardGuest.image("migrate_here:\n        nop\n");
+        QemuVmm src = new QemuVmm(V61).load(g);
+        src.runUntil(StopPoint.atLabel(g, "migrate_here"));
+        dev.debuglab.emulator.kvm.Vm vm = dev.debuglab.emulator.kvm.Kvm.createVm(V61, Vmm.DEFAULT_CONFIG);
+        dev.debuglab.emulator.kvm.Vcpu vcpu = vm.createVcpu();
+        vcpu.init();
+        vm.writeMemory(DATA, 8, 0x1122334455667788L);
+        assertTrue(Migration.load(Migration.save(src), vm, vcpu).succeeded());
+        assertEquals(0L, vm.readMemory(DATA, 8));
+        assertEquals(src.vm().readMemory(g.entry(), 4), vm.readMemory(g.entry(), 4));
+    }
+
+    @Test
     void migrationMisuseIsRefusedClearly() {
         QemuVmm src = new QemuVmm(V61);
         assertTrue(assertThrows(IllegalStateException.class, () -> Migration.migrate(src, new QemuVmm(V61))).getMessage().contains("no guest"));
