@@ -7,8 +7,8 @@ import dev.debuglab.emulator.kvm.RegId;
 import dev.debuglab.emulator.kvm.VmConfig;
 
 /**
- * kvmtool ({@code lkvm run}, vmm.md §2): a KVM_EXIT_DEBUG gets the generic treatment of
- * {@code kvm_cpu__start} — print the registers (arm64: PC, PSTATE, SP_EL1, LR), dump 32 bytes of code
+ * kvmtool ({@code lkvm run}, vmm.md §2; {@code kvm-cpu.c}, {@code arm/aarch64/kvm-cpu.c}): a KVM_EXIT_DEBUG gets
+ * the generic treatment of {@code kvm_cpu__start} (unchanged since 65bab644, 2011) — print the registers (arm64: PC, PSTATE, SP_EL1, LR), dump 32 bytes of code
  * at PC and at LR, and re-enter KVM_RUN unchanged: no ownership test, no PC skip, no injection, no OS
  * Lock awareness. The only debug option is {@code --debug-single-step}, which issues
  * KVM_SET_GUEST_DEBUG with ENABLE|SINGLESTEP before the run loop (on failure it warns

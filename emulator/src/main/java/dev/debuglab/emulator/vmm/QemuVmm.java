@@ -16,7 +16,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * QEMU with KVM on arm64 (vmm.md §1): the gdbstub's software breakpoints, hardware breakpoints and
+ * QEMU with KVM on arm64 (vmm.md §1; {@code target/arm/kvm.c} {@code kvm_arm_handle_debug},
+ * {@code kvm_arch_update_guest_debug}, {@code target/arm/hyp_gdbstub.c}; re-injection since "target-arm:
+ * kvm - re-inject guest debug exceptions", 34c45d53, 2015): the gdbstub's software breakpoints, hardware breakpoints and
  * watchpoints and single-step through KVM_SET_GUEST_DEBUG, and {@code kvm_arm_handle_debug} for
  * every KVM_EXIT_DEBUG.
  * <ul>

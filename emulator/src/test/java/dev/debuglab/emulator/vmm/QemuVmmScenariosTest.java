@@ -373,4 +373,29 @@ class QemuVmmScenariosTest {
         Verdict v = Verdict.of(r);
         assertEquals(1, v.of(Difference.Kind.MISSING_EXCEPTION).size(), v.toString());
     }
+
+    // VMM-QEMU-BRK-FOREIGN from EL0: the injection goes to VBAR_EL1 + 0x400 (lower EL, AArch64), as the architecture's.
+    @Test
+    void brkForeignFromEl0GoesToTheLowerElVector() {
+        GuestImage g = StandardGuest.image(NEVER + """
+                        adr     x0, el0
+                        msr     elr_el1, x0
+                        msr     spsr_el1, xzr
+                        eret
+                el0:    brk     #5
+                el0_done:
+                        b       el0_done
+                """);
+        QemuVmm q = new QemuVmm(V61).load(g);
+        q.gdb("break never", "continue");
+        VmmRun r = q.runUntil(StopPoint.atLabel(g, "el0_done"), 100_000);
+        assertEquals(VmmRun.Outcome.PAUSED, r.outcome(), r.toString());
+        VmmEvent.Injected inj = r.events(VmmEvent.Injected.class).get(0);
+        assertEquals(0xF2000005L, inj.esr());
+        assertEquals(g.symbol("vectors") + 0x400, inj.pc());
+        assertEquals(0x400, r.guestExceptions().get(0).vector());
+        assertEquals(0L, inj.spsr() & 0xF, "SPSR_EL1.M = EL0t");
+        Verdict v = Verdict.compare(r.observations(), dev.debuglab.emulator.verdict.BareMetal.run(g, 100_000).observations());
+        assertTrue(v.architectural(), v.toString());
+    }
 }
