@@ -145,6 +145,8 @@ class MigrationTest {
             VmmRun rest = src.run();
             assertEquals(VmmRun.Outcome.SYSTEM_OFF, rest.outcome(), rest.toString());
             assertEquals(new QemuVmm(source).load(g).run().observations(), rest.observations());
+            // The destination is still usable: it boots the guest itself.
+            assertEquals(VmmRun.Outcome.SYSTEM_OFF, dst.load(g).run().outcome());
         }
     }
 
