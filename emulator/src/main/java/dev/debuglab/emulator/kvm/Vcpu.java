@@ -542,9 +542,9 @@ public final class Vcpu {
                     if (halted) return internalError("the guest stopped the emulated PE: " + cpu.stopReason);
                     return exitIntr(budget);
                 }
-                emit(new KvmEvent.ExitToEl2(vname(), esr, cpu.pc, far, cpu.sys.spsr[2]));
+                if (!listeners.isEmpty()) emit(new KvmEvent.ExitToEl2(vname(), esr, cpu.pc, far, cpu.sys.spsr[2]));
                 if (!handleExit(esr, far)) {
-                    emit(new KvmEvent.ExitToUserspace(vname(), run.exitReason(), run.toString()));
+                    if (!listeners.isEmpty()) emit(new KvmEvent.ExitToUserspace(vname(), run.exitReason(), run.toString()));
                     return run;
                 }
             }
@@ -664,7 +664,7 @@ public final class Vcpu {
                 // handle_smc: no SMC services; return NOT_SUPPORTED in X0 and skip the SMC.
                 cpu.x[0] = NOT_SUPPORTED;
                 incrementPc = true;
-                decision("handle_smc", DecisionKind.PSCI, "SMC #" + (esr & 0xFFFF) + ": X0 = -1 (NOT_SUPPORTED), PC += 4");
+                decision("handle_smc", DecisionKind.PSCI, () -> "SMC #" + (esr & 0xFFFF) + ": X0 = -1 (NOT_SUPPORTED), PC += 4");
                 return true;
             case BREAKPOINT_LOWER:
             case SOFTWARE_STEP_LOWER:
@@ -687,8 +687,8 @@ public final class Vcpu {
         emit(new KvmEvent.Decision(vname(), "host", DecisionKind.HOST_WARNING, text));
     }
 
-    private void decision(String handler, DecisionKind kind, String text) {
-        if (!listeners.isEmpty()) emit(new KvmEvent.Decision(vname(), handler, kind, text));
+    private void decision(String handler, DecisionKind kind, java.util.function.Supplier<String> text) {
+        if (!listeners.isEmpty()) emit(new KvmEvent.Decision(vname(), handler, kind, text.get()));
     }
 
     /** kvm_handle_sys_reg → emulate_sys_reg through the version's sys_regs table. */
@@ -719,18 +719,18 @@ public final class Vcpu {
             case READ, RAZ_WI, WRITTEN -> {
                 if (t.read()) cpu.setXreg(t.rt(), r.kind() == SysRegResult.Kind.RAZ_WI ? 0 : r.value());
                 incrementPc = true;
-                decision(fn, r.kind() == SysRegResult.Kind.RAZ_WI ? DecisionKind.TRAP_RAZ_WI : DecisionKind.TRAP_EMULATED,
+                decision(fn, r.kind() == SysRegResult.Kind.RAZ_WI ? DecisionKind.TRAP_RAZ_WI : DecisionKind.TRAP_EMULATED, () ->
                         ctx.access + (t.read() ? String.format(" -> 0x%X", r.kind() == SysRegResult.Kind.RAZ_WI ? 0 : r.value()) : "")
                                 + (r.note() == null || r.note().isEmpty() ? "" : " (" + r.note() + ")"));
             }
             case UNDEFINED -> {
-                decision(fn, DecisionKind.UNDEF_INJECTED, ctx.access + ": " + r.note());
+                decision(fn, DecisionKind.UNDEF_INJECTED, () -> ctx.access + ": " + r.note());
                 injectUndefined();
             }
         }
         if (reloadRequested) {
             reloadRequested = false;
-            decision("kvm_vcpu_reload_pmu/debug", DecisionKind.TRAP_EMULATED, "OSLAR write: vcpu put + load, debug ownership re-evaluated");
+            decision("kvm_vcpu_reload_pmu/debug", DecisionKind.TRAP_EMULATED, () -> "OSLAR write: vcpu put + load, debug ownership re-evaluated");
         }
         return true;
     }
@@ -768,12 +768,12 @@ public final class Vcpu {
         long fn = cpu.x[0] & 0xFFFF_FFFFL;
         if (fn == PSCI_SYSTEM_OFF) {
             run.systemEvent(KvmRun.KVM_SYSTEM_EVENT_SHUTDOWN, "PSCI SYSTEM_OFF");
-            decision("kvm_psci_call", DecisionKind.PSCI, "SYSTEM_OFF: KVM_EXIT_SYSTEM_EVENT (SHUTDOWN)");
+            decision("kvm_psci_call", DecisionKind.PSCI, () -> "SYSTEM_OFF: KVM_EXIT_SYSTEM_EVENT (SHUTDOWN)");
             return false;
         }
         if (fn == PSCI_SYSTEM_RESET) {
             run.systemEvent(KvmRun.KVM_SYSTEM_EVENT_RESET, "PSCI SYSTEM_RESET");
-            decision("kvm_psci_call", DecisionKind.PSCI, "SYSTEM_RESET: KVM_EXIT_SYSTEM_EVENT (RESET)");
+            decision("kvm_psci_call", DecisionKind.PSCI, () -> "SYSTEM_RESET: KVM_EXIT_SYSTEM_EVENT (RESET)");
             return false;
         }
         long ret;
@@ -789,7 +789,7 @@ public final class Vcpu {
             what = String.format("function 0x%X -> NOT_SUPPORTED (-1)", fn);
         }
         cpu.x[0] = ret;
-        decision("kvm_hvc_call_handler", DecisionKind.PSCI, what);
+        decision("kvm_hvc_call_handler", DecisionKind.PSCI, () -> what);
         return true;
     }
 
@@ -803,17 +803,17 @@ public final class Vcpu {
             case EXIT_TO_USERSPACE -> {
                 if (d.setGuestPstateSs()) cpu.ss = true;
                 run.debugExit(d.hsr(), d.hsrHigh(), d.flags(), d.writeFar(), d.far(), d.note());
-                decision("kvm_handle_guest_debug", DecisionKind.DEBUG_EXIT, String.format("KVM_EXIT_DEBUG hsr 0x%08X%s: %s",
+                decision("kvm_handle_guest_debug", DecisionKind.DEBUG_EXIT, () -> String.format("KVM_EXIT_DEBUG hsr 0x%08X%s: %s",
                         d.hsr(), d.writeFar() ? String.format(" far 0x%X", d.far()) : " (far not written)", d.note()));
                 return false;
             }
             case SKIP_INSTRUCTION_AND_RESUME -> {
                 incrementPc = true;
-                decision("kvm_handle_guest_debug", DecisionKind.INSTRUCTION_SKIPPED, d.note());
+                decision("kvm_handle_guest_debug", DecisionKind.INSTRUCTION_SKIPPED, () -> d.note());
                 return true;
             }
             default -> {
-                decision("kvm_handle_guest_debug", DecisionKind.TRAP_EMULATED, "resume: " + d.note());
+                decision("kvm_handle_guest_debug", DecisionKind.TRAP_EMULATED, () -> "resume: " + d.note());
                 return true;
             }
         }
@@ -834,7 +834,7 @@ public final class Vcpu {
         run.mmioExit(ipa, len, s.write(), data, "");
         mmioNeeded = true;
         mmioSyndrome = s;
-        decision("io_mem_abort", DecisionKind.MMIO_EXIT, String.format("%s of %d bytes at IPA 0x%X%s", s.write() ? "write" : "read",
+        decision("io_mem_abort", DecisionKind.MMIO_EXIT, () -> String.format("%s of %d bytes at IPA 0x%X%s", s.write() ? "write" : "read",
                 len, ipa, s.write() ? String.format(" data 0x%X", run.mmioData()) : ", X" + s.rt() + " loaded on the next KVM_RUN"));
         return false;
     }
@@ -855,11 +855,12 @@ public final class Vcpu {
             }
             if (!s.sixtyFour()) data &= 0xFFFF_FFFFL;
             cpu.setXreg(s.rt(), data);
-            what = String.format("read: X%d = 0x%X", s.rt(), data);
+            what = listeners.isEmpty() ? "" : String.format("read: X%d = 0x%X", s.rt(), data);
         }
         mmioNeeded = false;
         incrementPc = true;
-        decision("kvm_handle_mmio_return", DecisionKind.MMIO_COMPLETED, what + ", PC += 4");
+        String done = what;
+        decision("kvm_handle_mmio_return", DecisionKind.MMIO_COMPLETED, () -> done + ", PC += 4");
     }
 
     // --- snapshot for override failures ---------------------------------------------------------------------
