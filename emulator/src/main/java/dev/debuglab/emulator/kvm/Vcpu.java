@@ -94,7 +94,11 @@ public final class Vcpu {
 
     // --- observers --------------------------------------------------------------------------------------
 
-    /** The emulated PE (for observers and tests; a VMM uses ONE_REG). */
+    /**
+     * The emulated PE (for observers and tests; a VMM uses ONE_REG). Its {@code exceptionListener}
+     * is the model's exit path to EL2: do not replace it; subscribe with {@link #addListener}
+     * (GuestException events report the exceptions the guest takes itself).
+     */
     public Cpu cpu() {
         return cpu;
     }
