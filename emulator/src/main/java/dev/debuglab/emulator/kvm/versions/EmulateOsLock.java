@@ -19,8 +19,8 @@ import dev.debuglab.emulator.sysreg.RegisterFields.OSLSR_EL1;
  * kvm.md K1); the lock is emulated by clearing the hardware MDSCR_EL1.MDE and SS and trapping the
  * debug registers (TDA); BRK is never affected; userspace debugging ignores the lock.
  *
- * <p>From v5.19, 18f3976fdb5d "KVM: arm64: Add hsr_high to the debug exit" (Alexandru Elisei): the
- * debug exit carries hsr_high and sets KVM_DEBUG_ARCH_HSR_HIGH_VALID in run->flags.
+ * <p>From v5.19, commit 18f3976fdb5d (Alexandru Elisei; kvm.md §0 gives the hash, not the subject):
+ * the debug exit carries {@code hsr_high} and sets KVM_DEBUG_ARCH_HSR_HIGH_VALID in run->flags.
  */
 public class EmulateOsLock extends PreOsLock {
     /** The model of release {@code release} (5.18 to 6.0). */
