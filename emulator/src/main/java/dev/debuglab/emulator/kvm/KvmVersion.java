@@ -92,6 +92,25 @@ public abstract class KvmVersion {
         return 0x10000;
     }
 
+    /** A row of the sys_regs table: a register and the handler that emulates a trapped guest access to it. */
+    public record SysRegRow(String register, String handler) {
+        @Override
+        public String toString() {
+            return register + " -> " + handler;
+        }
+    }
+
+    /**
+     * The sys_regs table (sys_reg_descs, walked by kvm_handle_sys_reg → emulate_sys_reg) as this
+     * model holds it: the OS-lock registers and the debug registers are rows whose handler is a
+     * {@link Step} of this version (so a variant changes them by overriding the step);
+     * MDRAR_EL1, DBGCLAIMSET/CLR_EL1 and MDCCSR_EL0 are trap_raz_wi; DBGAUTHSTATUS_EL1 reads the
+     * host's value; an access to any other trapped register injects UNDEFINED.
+     */
+    public List<SysRegRow> sysRegTable() {
+        return Vcpu.sysRegRows();
+    }
+
     /** A named, immutable variant of this version, without overrides yet. */
     public KvmVersion variant(String variantName) {
         if (variantName == null || variantName.isBlank())

@@ -757,6 +757,15 @@ public final class Vcpu {
         SYS_REGS = Map.copyOf(m);
     }
 
+    /** The rows of the sys_regs table, sorted by register name (for KvmVersion.sysRegTable()). */
+    static List<KvmVersion.SysRegRow> sysRegRows() {
+        TreeMap<String, String> rows = new TreeMap<>();
+        SYS_REGS.forEach((reg, step) -> rows.put(reg, step.name()));
+        RAZ_WI.forEach(reg -> rows.put(reg, "trap_raz_wi"));
+        rows.put("DBGAUTHSTATUS_EL1", "trap_dbgauthstatus_el1");
+        return rows.entrySet().stream().map(e -> new KvmVersion.SysRegRow(e.getKey(), e.getValue())).toList();
+    }
+
     /**
      * kvm_inject_undefined (inject_undef64): an architectural exception entry at EL1 — ESR_EL1 =
      * 0x02000000 (EC 0x00, IL 1), ELR_EL1 = the instruction, SPSR_EL1 = the guest's PSTATE,

@@ -111,4 +111,13 @@ class SysRegsUnitTest {
         assertEquals(0x200, k.guestExceptions().get(0).vector());
         assertEquals(List.of(0x8L), k.log.values(1));
     }
+    @org.junit.jupiter.api.Test
+    void theSysRegsTableNamesTheHandlers() {
+        var rows = KvmVersion.of("6.1").sysRegTable();
+        assertTrue(rows.contains(new KvmVersion.SysRegRow("OSLAR_EL1", "handleOslar")), rows.toString());
+        assertTrue(rows.contains(new KvmVersion.SysRegRow("OSLSR_EL1", "handleOslsr")));
+        assertTrue(rows.contains(new KvmVersion.SysRegRow("DBGBCR15_EL1", "trapDebugRegs")));
+        assertTrue(rows.contains(new KvmVersion.SysRegRow("MDRAR_EL1", "trap_raz_wi")));
+        assertEquals(4 + 2 + 64 + 4 + 1, rows.size());
+    }
 }
