@@ -1,0 +1,125 @@
+package dev.debuglab.dsl;
+
+import dev.debuglab.emulator.guest.GuestLog;
+import dev.debuglab.emulator.verdict.Verdict;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The result of one run: the ordered routing events, what the guest logged itself, the console text,
+ * the final registers, how the run ended, the architectural verdict (the same guest on bare metal
+ * compared with what it observed here), the configuration it ran with and the guest's listing.
+ * Immutable; {@code toString()} tells the story as aligned tables.
+ *
+ * @param config       where and how it ran
+ * @param events       the routing events, in order
+ * @param guestLog     the guest's own log (exceptions at its vectors, values it logged)
+ * @param console      PL011 output
+ * @param registers    final core registers ("PC", "PSTATE", "X0".."X30", "SP_EL1", "ELR_EL1", "SPSR_EL1", ...)
+ * @param outcome      how the run ended ("SYSTEM_OFF", "STOPPED", "BUDGET_EXHAUSTED", ...)
+ * @param message      one line: why it ended
+ * @param instructions guest instructions executed
+ * @param verdict      the architectural verdict (on bare metal: the run compared with itself, architectural)
+ * @param listing      the guest program
+ */
+public record LabRun(RunConfig config, List<RoutingEvent> events, List<GuestLog.Entry> guestLog, String console,
+                     Map<String, Long> registers, String outcome, String message, long instructions, Verdict verdict,
+                     Listing listing) {
+    public LabRun {
+        events = List.copyOf(events);
+        guestLog = List.copyOf(guestLog);
+        registers = Map.copyOf(registers);
+    }
+
+    public long register(String name) {
+        Long v = registers.get(name.toUpperCase());
+        if (v == null) throw new DslException("no register `" + name + "` in the run's final state; the run has " + new java.util.TreeSet<>(registers.keySet()));
+        return v;
+    }
+
+    public long x(int n) {
+        return registers.getOrDefault("X" + n, 0L);
+    }
+
+    public long pc() {
+        return registers.getOrDefault("PC", 0L);
+    }
+
+    /** True when the guest cannot tell this stack from bare hardware. */
+    public boolean architectural() {
+        return verdict.architectural();
+    }
+
+    /** The exceptions the guest saw at its vectors. */
+    public List<GuestLog.Exception> guestExceptions() {
+        return guestLog.stream().filter(e -> e instanceof GuestLog.Exception).map(e -> (GuestLog.Exception) e).toList();
+    }
+
+    /** The values the guest logged under {@code tag}. */
+    public List<Long> values(int tag) {
+        return guestLog.stream().filter(e -> e instanceof GuestLog.Value v && v.tag() == tag).map(e -> ((GuestLog.Value) e).value()).toList();
+    }
+
+    /** The events of one kind: {@code run.events(RoutingEvent.NotGenerated.class)}. */
+    public <T extends RoutingEvent> List<T> events(Class<T> kind) {
+        return events.stream().filter(kind::isInstance).map(kind::cast).toList();
+    }
+
+    /** The events of one lane. */
+    public List<RoutingEvent> events(Lane lane) {
+        return events.stream().filter(e -> e.lane() == lane).toList();
+    }
+
+    /**
+     * One line per guest exception: "EC 0x3C at EL1 (ESR 0xF2000042)", or "nothing" — the short outcome
+     * the comparison and sweep tables show.
+     */
+    public String summary() {
+        List<GuestLog.Exception> ex = guestExceptions();
+        StringBuilder b = new StringBuilder();
+        for (RoutingEvent e : events) {
+            if (e instanceof RoutingEvent.VmmDecision d && d.kind() == RoutingEvent.VmmDecisionKind.OWN_STOP) {
+                if (b.length() > 0) b.append("; ");
+                b.append(String.format("EC 0x%02X to VMM", d.ec()));
+            }
+        }
+        for (GuestLog.Exception e : ex) {
+            if (b.length() > 0) b.append("; ");
+            b.append(String.format("EC 0x%02X at EL1", e.ec()));
+        }
+        if (b.length() == 0) b.append("none");
+        if (!outcome.equals("SYSTEM_OFF")) b.append(" [").append(outcome).append(']');
+        return b.toString();
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder b = new StringBuilder();
+        b.append("Run on ").append(config).append('\n');
+        b.append(outcome).append(" after ").append(instructions).append(" instructions");
+        if (message != null && !message.isEmpty()) b.append(" — ").append(message);
+        b.append("\n\nRouting\n");
+        TextTable t = new TextTable("#", "PC", "EL", "lane", "what happened");
+        int i = 1;
+        for (RoutingEvent e : events) t.row(i++, String.format("0x%08X", e.pc()), e.el() < 0 ? "-" : "EL" + e.el(), e.lane().label(), e.what());
+        b.append(events.isEmpty() ? "(no events)" : t.toString()).append('\n');
+        b.append("\nGuest log\n");
+        if (guestLog.isEmpty()) b.append("(nothing logged)\n");
+        else {
+            TextTable g = new TextTable("#", "entry", "ESR / value", "decoded", "ELR", "FAR");
+            int k = 1;
+            for (GuestLog.Entry e : guestLog) {
+                if (e instanceof GuestLog.Exception x)
+                    g.row(k++, String.format("exception +0x%03X", x.vector()), String.format("0x%08X", x.esr()),
+                            dev.debuglab.emulator.arch.Syndrome.describe(x.esr()), String.format("0x%X", x.elr()), String.format("0x%X", x.far()));
+                else if (e instanceof GuestLog.Value v)
+                    g.row(k++, "value #" + v.tag(), String.format("0x%X", v.value()), "", "", "");
+            }
+            b.append(g).append('\n');
+        }
+        if (!console.isEmpty()) b.append("\nConsole\n").append(console.stripTrailing()).append('\n');
+        b.append(String.format("%nFinal PC 0x%X PSTATE 0x%X X0 0x%X%n", pc(), registers.getOrDefault("PSTATE", 0L), x(0)));
+        b.append('\n').append(verdict);
+        return b.toString();
+    }
+}

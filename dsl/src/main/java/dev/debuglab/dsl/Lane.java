@@ -1,0 +1,26 @@
+package dev.debuglab.dsl;
+
+/** The swimlanes of a run: who handles an event (the guest at EL0 or EL1, KVM at EL2, the VMM in userspace). */
+public enum Lane {
+    GUEST_EL0("guest EL0"), GUEST_EL1("guest EL1"), KVM_EL2("KVM/EL2"), VMM("VMM");
+
+    private final String label;
+
+    Lane(String label) {
+        this.label = label;
+    }
+
+    /** "guest EL1", "KVM/EL2", ... */
+    public String label() {
+        return label;
+    }
+
+    /** The lane of a guest exception level (0 or 1; 2 is KVM). */
+    public static Lane ofEl(int el) {
+        return switch (el) {
+            case 0 -> GUEST_EL0;
+            case 1 -> GUEST_EL1;
+            default -> KVM_EL2;
+        };
+    }
+}
