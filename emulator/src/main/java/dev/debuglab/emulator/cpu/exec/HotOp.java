@@ -13,9 +13,9 @@ import dev.debuglab.emulator.cpu.DecodedOp;
  * so they read and write {@code cpu.x} directly. They never take an exception.
  *
  * <p>{@link #step} takes and returns the PC, so that a block can keep it in a local variable
- * between instructions; {@link #execute} is the same on {@code cpu.pc}.
+ * between instructions; each form's {@link #execute} does the same on {@code cpu.pc}.
  */
-public final class HotOp extends DecodedOp {
+public abstract class HotOp extends DecodedOp {
     // Data processing: always complete, next PC = PC + 4.
     /** ADD/SUB Xd, Xn, #imm: X[d] = X[n] + imm (imm negated for SUB). */
     static final int ADD_IMM = 0;
@@ -72,39 +72,161 @@ public final class HotOp extends DecodedOp {
         this.mask = mask;
     }
 
+    /*
+     * Each form also has its own execute, the plain code of that one instruction: the
+     * one-instruction loop (under debug, or single-stepping) calls it through the same virtual
+     * call as any other op, without going through the form switch. BasicBlockTest runs random
+     * programs both ways and compares, which keeps the two in step.
+     */
+
     static HotOp dataProcessing(int form, int d, int n, int m, long imm) {
-        return new HotOp(form, d, n, m, 0, 0, imm, 0);
+        switch (form) {
+            case ADD_IMM: return new HotOp(form, d, n, m, 0, 0, imm, 0) {
+                @Override
+                public void execute(Cpu cpu) {
+                    cpu.x[d] = cpu.x[n] + imm;
+                    cpu.pc += 4;
+                }
+            };
+            case ADD_REG: return new HotOp(form, d, n, m, 0, 0, imm, 0) {
+                @Override
+                public void execute(Cpu cpu) {
+                    cpu.x[d] = cpu.x[n] + cpu.x[m];
+                    cpu.pc += 4;
+                }
+            };
+            case SUB_REG: return new HotOp(form, d, n, m, 0, 0, imm, 0) {
+                @Override
+                public void execute(Cpu cpu) {
+                    cpu.x[d] = cpu.x[n] - cpu.x[m];
+                    cpu.pc += 4;
+                }
+            };
+            case AND_REG: return new HotOp(form, d, n, m, 0, 0, imm, 0) {
+                @Override
+                public void execute(Cpu cpu) {
+                    cpu.x[d] = cpu.x[n] & cpu.x[m];
+                    cpu.pc += 4;
+                }
+            };
+            case ORR_REG: return new HotOp(form, d, n, m, 0, 0, imm, 0) {
+                @Override
+                public void execute(Cpu cpu) {
+                    cpu.x[d] = cpu.x[n] | cpu.x[m];
+                    cpu.pc += 4;
+                }
+            };
+            case EOR_REG: return new HotOp(form, d, n, m, 0, 0, imm, 0) {
+                @Override
+                public void execute(Cpu cpu) {
+                    cpu.x[d] = cpu.x[n] ^ cpu.x[m];
+                    cpu.pc += 4;
+                }
+            };
+            case MOV_REG: return new HotOp(form, d, n, m, 0, 0, imm, 0) {
+                @Override
+                public void execute(Cpu cpu) {
+                    cpu.x[d] = cpu.x[m];
+                    cpu.pc += 4;
+                }
+            };
+            case MOV_IMM: return new HotOp(form, d, n, m, 0, 0, imm, 0) {
+                @Override
+                public void execute(Cpu cpu) {
+                    cpu.x[d] = imm;
+                    cpu.pc += 4;
+                }
+            };
+            default: throw new IllegalArgumentException("not a data-processing form: " + form);
+        }
     }
 
     /** ADDS/SUBS/CMN/CMP: {@code operand2} and {@code carry} as AddWithCarry takes them. */
     static HotOp flagSetting(int form, int d, int n, int m, long operand2, long mask, int carry) {
-        return new HotOp(form, d, n, m, carry, 0, operand2, mask);
+        switch (form) {
+            case ADDS_IMM: return new HotOp(form, d, n, m, carry, 0, operand2, mask) {
+                @Override
+                public void execute(Cpu cpu) {
+                    cpu.x[d] = addWithCarry(cpu, cpu.x[n], imm, carry);
+                    cpu.pc += 4;
+                }
+            };
+            case CMP_IMM: return new HotOp(form, d, n, m, carry, 0, operand2, mask) {
+                @Override
+                public void execute(Cpu cpu) {
+                    addWithCarry(cpu, cpu.x[n], imm, carry);
+                    cpu.pc += 4;
+                }
+            };
+            case ADDS_REG: return new HotOp(form, d, n, m, carry, 0, operand2, mask) {
+                @Override
+                public void execute(Cpu cpu) {
+                    cpu.x[d] = addWithCarry(cpu, cpu.x[n], cpu.x[m] ^ mask, carry);
+                    cpu.pc += 4;
+                }
+            };
+            case CMP_REG: return new HotOp(form, d, n, m, carry, 0, operand2, mask) {
+                @Override
+                public void execute(Cpu cpu) {
+                    addWithCarry(cpu, cpu.x[n], cpu.x[m] ^ mask, carry);
+                    cpu.pc += 4;
+                }
+            };
+            default: throw new IllegalArgumentException("not a flag-setting form: " + form);
+        }
     }
 
+    /** B, BL (X30 = PC + 4), BR/RET ({@code n} = the target register). */
     static HotOp branch(int form, int n, long offset) {
-        return new HotOp(form, 0, n, 0, 0, 0, offset, 0);
+        switch (form) {
+            case B: return new HotOp(form, 0, n, 0, 0, 0, offset, 0) {
+                @Override
+                public void execute(Cpu cpu) {
+                    cpu.pc += imm;
+                }
+            };
+            case BL: return new HotOp(form, 0, n, 0, 0, 0, offset, 0) {
+                @Override
+                public void execute(Cpu cpu) {
+                    cpu.x[30] = cpu.pc + 4;
+                    cpu.pc += imm;
+                }
+            };
+            case BR: return new HotOp(form, 0, n, 0, 0, 0, offset, 0) {
+                @Override
+                public void execute(Cpu cpu) {
+                    cpu.pc = cpu.x[n];
+                }
+            };
+            default: throw new IllegalArgumentException("not an unconditional branch form: " + form);
+        }
     }
 
     static HotOp branchConditional(int holds, long offset) {
-        return new HotOp(B_COND, 0, 0, 0, 0, holds, offset, 0);
+        return new HotOp(B_COND, 0, 0, 0, 0, holds, offset, 0) {
+            @Override
+            public void execute(Cpu cpu) {
+                cpu.pc += ((holds >>> cpu.nzcv) & 1) != 0 ? imm : 4;
+            }
+        };
     }
 
     static HotOp compareAndBranch(int t, boolean nonzero, long mask, long offset) {
-        return new HotOp(CBZ, 0, t, 0, nonzero ? 1 : 0, 0, offset, mask);
+        return new HotOp(CBZ, 0, t, 0, nonzero ? 1 : 0, 0, offset, mask) {
+            @Override
+            public void execute(Cpu cpu) {
+                cpu.pc += ((cpu.x[n] & mask) != 0) == (carry != 0) ? imm : 4;
+            }
+        };
     }
 
     /** True for the data-processing forms, which always fall through to PC + 4. */
-    public boolean isStraight() {
+    public final boolean isStraight() {
         return form < B;
     }
 
-    @Override
-    public void execute(Cpu cpu) {
-        cpu.pc = step(cpu, cpu.pc);
-    }
-
     /** Executes this instruction at {@code pc}; returns the next PC. */
-    public long step(Cpu cpu, long pc) {
+    public final long step(Cpu cpu, long pc) {
         if (isStraight()) {
             compute(cpu);
             return pc + 4;
@@ -119,7 +241,7 @@ public final class HotOp extends DecodedOp {
      */
 
     /** A data-processing form ({@link #isStraight}): its effect on the registers and NZCV. */
-    public void compute(Cpu cpu) {
+    public final void compute(Cpu cpu) {
         long[] x = cpu.x;
         long a = x[n], b = x[m], imm = this.imm;
         switch (form) {
@@ -139,7 +261,7 @@ public final class HotOp extends DecodedOp {
     }
 
     /** A branch form (not {@link #isStraight}) at {@code pc}: returns the next PC. */
-    public long branch(Cpu cpu, long pc) {
+    public final long branch(Cpu cpu, long pc) {
         long[] x = cpu.x;
         switch (form) {
             case B: return pc + imm;
