@@ -19,11 +19,16 @@ public record SweepResult(List<String> axes, List<Cell> cells, long elapsedNanos
      *
      * @param point        axis name → value ("1", "0", "BRK", "6.1", ...)
      * @param architecture what bare hardware does (from the architecture's rules, e.g. "EC 0x3C at EL1" or "none")
-     * @param outcome      what happened where it ran
+     * @param outcome      what the guest observed where it ran (compared with the architecture)
+     * @param vmm          the VMM's own debug stops ("" when none, or on bare metal)
      */
-    public record Cell(Map<String, String> point, String architecture, String outcome) {
+    public record Cell(Map<String, String> point, String architecture, String outcome, String vmm) {
         public Cell {
             point = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(point));
+        }
+
+        public Cell(Map<String, String> point, String architecture, String outcome) {
+            this(point, architecture, outcome, "");
         }
 
         public boolean differs() {
@@ -59,6 +64,7 @@ public record SweepResult(List<String> axes, List<Cell> cells, long elapsedNanos
         List<String> h = new ArrayList<>(axes);
         h.add("architecture");
         h.add("outcome");
+        h.add("VMM stops");
         h.add("");
         TextTable t = new TextTable(h);
         for (Cell c : cells) {
@@ -66,6 +72,7 @@ public record SweepResult(List<String> axes, List<Cell> cells, long elapsedNanos
             for (String a : axes) r.add(c.get(a));
             r.add(c.architecture());
             r.add(c.outcome());
+            r.add(c.vmm());
             r.add(c.differs() ? "!!" : "");
             t.row(r);
         }

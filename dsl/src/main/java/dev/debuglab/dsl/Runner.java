@@ -1,0 +1,302 @@
+package dev.debuglab.dsl;
+
+import dev.debuglab.emulator.arch.ExceptionClass;
+import dev.debuglab.emulator.guest.GuestLog;
+import dev.debuglab.emulator.guest.StandardVectors;
+import dev.debuglab.emulator.isa.Assembler;
+import dev.debuglab.emulator.isa.Program;
+import dev.debuglab.emulator.kvm.KvmEvent;
+import dev.debuglab.emulator.kvm.KvmRun;
+import dev.debuglab.emulator.kvm.KvmVersion;
+import dev.debuglab.emulator.machine.ElfImage;
+import dev.debuglab.emulator.machine.VirtMachine;
+import dev.debuglab.emulator.sysreg.RegisterFields.MDCR_EL2;
+import dev.debuglab.emulator.verdict.BareMetal;
+import dev.debuglab.emulator.verdict.Verdict;
+import dev.debuglab.emulator.vmm.KvmtoolVmm;
+import dev.debuglab.emulator.vmm.Migration;
+import dev.debuglab.emulator.vmm.QemuPolicy;
+import dev.debuglab.emulator.vmm.QemuVmm;
+import dev.debuglab.emulator.vmm.StopPoint;
+import dev.debuglab.emulator.vmm.Vmm;
+import dev.debuglab.emulator.vmm.VmmEvent;
+import dev.debuglab.emulator.vmm.VmmRun;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Runs a configured stage and turns what the emulator, KVM model and VMM report into a {@link LabRun}. */
+final class Runner {
+    private Runner() {}
+
+    /** Device window of the PL011 and the guest log: MMIO exits there are plumbing, not routing. */
+    static final long DEVICES_LO = 0x0900_0000L, DEVICES_HI = 0x0902_0000L;
+
+    // --- bare metal ---------------------------------------------------------------------------------------
+
+    static LabRun bareMetal(Stages.BareMetalStage s) {
+        Guest g = s.guest();
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+        VirtMachine m = new VirtMachine(BareMetal.RAM_SIZE, console, new ByteArrayOutputStream());
+        GuestLog log = new GuestLog();
+        m.mem.map(GuestLog.BASE, GuestLog.SIZE, log);
+        List<ElfImage.Segment> segments = new ArrayList<>(g.image().image().segments());
+        Long stub = g.image().symbols().get("el2_vectors");
+        if (stub == null) {
+            Program p = Assembler.assemble(BareMetal.STUB_ADDRESS, StandardVectors.EL2_EXIT_STUB);
+            segments.add(new ElfImage.Segment(BareMetal.STUB_ADDRESS, p.bytes()));
+            stub = p.symbol("el2_vectors");
+        }
+        m.load(new ElfImage(g.image().entry(), segments));
+        m.reset(VirtMachine.Start.EL1);
+        m.cpu.sp[1] = g.image().stackPointer();
+        m.cpu.sys.vbar[2] = stub;
+        if (s.tde()) m.cpu.sys.mdcrEl2 = MDCR_EL2.TDE.set(m.cpu.sys.mdcrEl2, true);
+        List<RoutingEvent> events = new ArrayList<>();
+        m.addExceptionListener((rec, from, to, esr, elr, vector) -> events.add(new RoutingEvent.ExceptionTaken(elr, from, to, esr, elr,
+                rec.hasFar() ? rec.far() : RoutingEvent.NO_FAR, vector)));
+        VirtMachine.Result r = m.run(s.budget());
+        String outcome;
+        String message = r.message();
+        RoutingEvent last = events.isEmpty() ? null : events.get(events.size() - 1);
+        if (r.outcome() == VirtMachine.Outcome.EXITED) {
+            Long off1 = g.image().symbols().get("dl_system_off");
+            boolean off = last instanceof RoutingEvent.ExceptionTaken t && t.toEl() == 2 && t.ec() == ExceptionClass.HVC64.ec
+                    && (off1 == null || t.elr() == off1 + 4);
+            outcome = off ? "SYSTEM_OFF" : "TAKEN_TO_EL2";
+            message = off ? "the guest called PSCI SYSTEM_OFF" : "an exception was taken to EL2, where the bare-metal firmware stub ends the run";
+        } else outcome = r.outcome().name();
+        Map<String, Long> regs = new LinkedHashMap<>();
+        regs.put("PC", m.cpu.pc);
+        regs.put("PSTATE", m.cpu.packPstate());
+        for (int i = 0; i <= 30; i++) regs.put("X" + i, m.cpu.x[i]);
+        regs.put("SP_EL0", m.cpu.sp[0]);
+        regs.put("SP_EL1", m.cpu.sp[1]);
+        regs.put("ELR_EL1", m.cpu.sys.elr[1]);
+        regs.put("SPSR_EL1", m.cpu.sys.spsr[1]);
+        regs.put("ESR_EL1", m.cpu.sys.esr[1]);
+        regs.put("FAR_EL1", m.cpu.sys.far[1]);
+        regs.put("MDSCR_EL1", m.cpu.sys.mdscrEl1);
+        regs.put("OSLSR_EL1", m.cpu.sys.oslsrEl1);
+        List<GuestLog.Entry> obs = log.entries();
+        Verdict v = s.tde() ? Verdict.compare(obs, g.bareMetalObservations(), "bare metal with MDCR_EL2.TDE = 1 vs without")
+                : Verdict.compare(obs, obs, "bare metal: the architecture itself");
+        events.addAll(notGenerated(g, events, obs, outcome, null, s.tde(), List.of()));
+        return new LabRun(s.config(), events, obs, console.toString(StandardCharsets.UTF_8), regs, outcome, message, r.instructions(), v,
+                g.listing());
+    }
+
+    // --- KVM + VMM ----------------------------------------------------------------------------------------
+
+    static Vmm vmm(KvmVersion v, boolean qemu, QemuPolicy policy, boolean dss) {
+        return qemu ? new QemuVmm(v, policy) : new KvmtoolVmm(v, dss);
+    }
+
+    static LabRun kvm(Guest g, KvmVersion version, boolean qemu, QemuPolicy policy, boolean dss, List<String> requests,
+                      Stages.MigrationPoint migration, long budget, RunConfig config) {
+        Vmm src = vmm(version, qemu, policy, dss);
+        src.traceKvm(true);
+        src.load(g.image());
+        if (qemu && !requests.isEmpty()) {
+            List<String> script = new ArrayList<>(requests);
+            boolean resumes = requests.stream().anyMatch(r -> r.startsWith("continue") || r.startsWith("stepi"));
+            if (!resumes || requests.stream().noneMatch(r -> r.startsWith("continue"))) script.add("continue");
+            for (int i = 0; i < requests.size(); i++) script.add("continue");
+            try {
+                ((QemuVmm) src).gdb(script.toArray(new String[0]));
+            } catch (IllegalArgumentException e) {
+                throw new DslException("userspace debug request: " + e.getMessage());
+            }
+        }
+        List<RoutingEvent> events = new ArrayList<>();
+        VmmRun run;
+        String vmmName = src.name();
+        if (migration != null) {
+            StopPoint stop = migration.label() != null ? StopPoint.atLabel(g.image(), migration.label())
+                    : StopPoint.afterInstructions(migration.instructions());
+            VmmRun paused = src.runUntil(stop, budget);
+            events.addAll(convert(paused.events(), vmmName));
+            if (paused.outcome() != VmmRun.Outcome.PAUSED) {
+                run = paused;
+                events.add(new RoutingEvent.VmmDecision(paused.pc(), RoutingEvent.VmmDecisionKind.MIGRATED, vmmName,
+                        "migration " + migration + " did not happen: the run ended first (" + paused.outcome() + ")", RoutingEvent.NO_ESR,
+                        paused.pc(), RoutingEvent.NO_FAR));
+            } else {
+                Vmm dst = vmm(Stages.version(migration.version()), qemu, policy, dss);
+                dst.traceKvm(true);
+                Migration.LoadResult lr = Migration.migrate(src, dst);
+                events.add(new RoutingEvent.VmmDecision(paused.pc(), RoutingEvent.VmmDecisionKind.MIGRATED, vmmName,
+                        lr.succeeded() ? "live state moved " + migration + " (" + paused.instructions() + " instructions in)"
+                                : "migration " + migration + " failed: " + lr.error(), RoutingEvent.NO_ESR, paused.pc(), RoutingEvent.NO_FAR));
+                if (lr.succeeded()) {
+                    run = dst.run(budget);
+                    events.addAll(convert(run.events(), vmmName));
+                } else run = paused;
+            }
+        } else {
+            run = src.run(budget);
+            events.addAll(convert(run.events(), vmmName));
+        }
+        Verdict verdict = Verdict.compare(run.observations(), g.bareMetalObservations(), config.where() + " vs bare metal");
+        RoutingEvent.GuestEntry entry = null;
+        for (RoutingEvent e : events) if (e instanceof RoutingEvent.GuestEntry ge) entry = ge;
+        String outcome = run.outcome().name();
+        if (migration != null && run.outcome() == VmmRun.Outcome.PAUSED) outcome = "MIGRATION_FAILED";
+        events.addAll(notGenerated(g, events, run.observations(), outcome, entry, false, requests));
+        return new LabRun(config, events, run.observations(), run.console(), run.registers(), outcome, run.message(),
+                run.instructions(), verdict, g.listing());
+    }
+
+    /** VMM events (with KVM's trace interleaved) as routing events; MMIO round trips to the console and the guest log are left out. */
+    static List<RoutingEvent> convert(List<VmmEvent> in, String vmm) {
+        List<RoutingEvent> out = new ArrayList<>();
+        long lastPc = -1, lastEsr = RoutingEvent.NO_ESR, lastFar = RoutingEvent.NO_FAR;
+        boolean plumbing = false;
+        String lastEntry = null;
+        for (VmmEvent ve : in) {
+            if (ve instanceof VmmEvent.Kvm k) {
+                KvmEvent e = k.event();
+                if (e instanceof KvmEvent.GuestEntry ge) {
+                    RoutingEvent.GuestEntry r = new RoutingEvent.GuestEntry(ge.pc(), ge.row(), ge.tde(), ge.tda(), ge.tdosa(), ge.hwMdscr(),
+                            ge.osLocked(), dev.debuglab.emulator.kvm.GuestDebug.controlString(ge.guestDebug()), ge.comparators().name());
+                    if (!r.what().equals(lastEntry)) out.add(r);
+                    lastEntry = r.what();
+                } else if (e instanceof KvmEvent.GuestException x) {
+                    out.add(new RoutingEvent.ExceptionTaken(x.elr(), x.fromEl(), x.toEl(), x.esr(), x.elr(), RoutingEvent.NO_FAR, x.vector()));
+                } else if (e instanceof KvmEvent.ExitToEl2 x) {
+                    lastPc = x.elr();
+                    lastEsr = x.esr();
+                    lastFar = x.far();
+                    plumbing = (x.ec() == 0x24 || x.ec() == 0x25) && x.far() >= DEVICES_LO && x.far() < DEVICES_HI;
+                    if (!plumbing) out.add(new RoutingEvent.ExitToEl2(x.elr(), (int) (x.spsr() >>> 2) & 3, x.esr(), x.elr(), x.far()));
+                } else if (e instanceof KvmEvent.Decision d) {
+                    if (d.kind() == KvmEvent.DecisionKind.MMIO_COMPLETED || plumbing && d.kind() == KvmEvent.DecisionKind.MMIO_EXIT) continue;
+                    out.add(new RoutingEvent.KvmDecision(lastPc, kind(d.kind()), d.handler(), d.text(),
+                            d.kind() == KvmEvent.DecisionKind.HOST_WARNING ? RoutingEvent.NO_ESR : lastEsr));
+                } else if (e instanceof KvmEvent.OverrideFailed f) {
+                    out.add(new RoutingEvent.KvmDecision(lastPc, RoutingEvent.KvmDecisionKind.OVERRIDE_FAILED, f.step(), f.message(), RoutingEvent.NO_ESR));
+                } else if (e instanceof KvmEvent.ExitToUserspace u) {
+                    if (u.exitReason() == KvmRun.KVM_EXIT_MMIO && plumbing) continue;
+                    boolean debug = u.exitReason() == KvmRun.KVM_EXIT_DEBUG;
+                    out.add(new RoutingEvent.ExitToVmm(lastPc, KvmRun.exitName(u.exitReason()), u.description(), debug ? lastEsr : RoutingEvent.NO_ESR,
+                            debug && ((lastEsr >>> 26) & 0x3E) == 0x34 ? lastFar : RoutingEvent.NO_FAR));
+                }
+            } else if (ve instanceof VmmEvent.Injected i) {
+                out.add(new RoutingEvent.VmmDecision(i.exit().pc(), RoutingEvent.VmmDecisionKind.REINJECTED, vmm,
+                        String.format("re-injected (%s): ESR_EL1 0x%08X, ELR_EL1 0x%X, %s, PC = 0x%X", i.policy(), i.esr(), i.elr(),
+                                i.farWritten() ? String.format("FAR_EL1 0x%X", i.far()) : "FAR_EL1 not written", i.pc()),
+                        i.esr(), i.elr(), i.farWritten() ? i.far() : RoutingEvent.NO_FAR));
+                out.add(new RoutingEvent.ExceptionTaken(i.exit().pc(), (int) (i.exit().pstate() >>> 2) & 3, 1, i.esr(), i.elr(),
+                        i.farWritten() ? i.far() : RoutingEvent.NO_FAR, i.pc()));
+            } else if (ve instanceof VmmEvent.Stopped s) {
+                out.add(new RoutingEvent.VmmDecision(s.exit().pc(), RoutingEvent.VmmDecisionKind.OWN_STOP, vmm, "own event, vCPU stopped — " + s.reason(),
+                        s.exit().hsr(), s.exit().pc(), s.exit().ec() == 0x34 ? s.exit().far() : RoutingEvent.NO_FAR));
+            } else if (ve instanceof VmmEvent.Ignored g) {
+                out.add(new RoutingEvent.VmmDecision(g.exit().pc(), RoutingEvent.VmmDecisionKind.IGNORED, vmm, "not injected — " + g.message(),
+                        g.exit().hsr(), g.exit().pc(), RoutingEvent.NO_FAR));
+            } else if (ve instanceof VmmEvent.Dumped d) {
+                out.add(new RoutingEvent.VmmDecision(d.exit().pc(), RoutingEvent.VmmDecisionKind.DUMPED, vmm, "registers dumped, KVM_RUN re-entered unchanged",
+                        d.exit().hsr(), d.exit().pc(), RoutingEvent.NO_FAR));
+            } else if (ve instanceof VmmEvent.Log l) {
+                out.add(new RoutingEvent.VmmDecision(-1, RoutingEvent.VmmDecisionKind.LOG, vmm, l.message(), RoutingEvent.NO_ESR, -1, RoutingEvent.NO_FAR));
+            } else if (ve instanceof VmmEvent.UnassignedMmio u) {
+                out.add(new RoutingEvent.VmmDecision(lastPc, RoutingEvent.VmmDecisionKind.UNASSIGNED_MMIO, vmm, u.toString(), RoutingEvent.NO_ESR,
+                        lastPc, u.address()));
+            }
+        }
+        return out;
+    }
+
+    static RoutingEvent.KvmDecisionKind kind(KvmEvent.DecisionKind k) {
+        return switch (k) {
+            case TRAP_EMULATED -> RoutingEvent.KvmDecisionKind.TRAP_EMULATED;
+            case TRAP_RAZ_WI -> RoutingEvent.KvmDecisionKind.TRAP_RAZ_WI;
+            case UNDEF_INJECTED -> RoutingEvent.KvmDecisionKind.UNDEF_INJECTED;
+            case INSTRUCTION_SKIPPED -> RoutingEvent.KvmDecisionKind.BRK_SKIPPED;
+            case DEBUG_EXIT -> RoutingEvent.KvmDecisionKind.DEBUG_EXIT;
+            case MMIO_EXIT -> RoutingEvent.KvmDecisionKind.MMIO;
+            case MMIO_COMPLETED -> RoutingEvent.KvmDecisionKind.MMIO_COMPLETED;
+            case PSCI -> RoutingEvent.KvmDecisionKind.PSCI;
+            case INTERNAL_ERROR -> RoutingEvent.KvmDecisionKind.INTERNAL_ERROR;
+            case HOST_WARNING -> RoutingEvent.KvmDecisionKind.HOST_WARNING;
+        };
+    }
+
+    // --- events not generated -------------------------------------------------------------------------------
+
+    private static boolean matches(String kind, int ec, long elr, long far, Guest.Armed a) {
+        return switch (kind) {
+            case "breakpoint" -> (ec == 0x30 || ec == 0x31) && elr == a.address();
+            case "watchpoint" -> (ec == 0x34 || ec == 0x35) && far >= a.address() && far < a.address() + a.length();
+            case "step" -> ec == 0x32 || ec == 0x33;
+            default -> false;
+        };
+    }
+
+    private static boolean seen(Guest.Armed a, List<RoutingEvent> events, List<GuestLog.Entry> log) {
+        for (GuestLog.Entry e : log)
+            if (e instanceof GuestLog.Exception x && matches(a.kind(), x.ec(), x.elr(), x.far(), a)) return true;
+        for (RoutingEvent e : events)
+            if (e.hasSyndrome() && !(e instanceof RoutingEvent.NotGenerated) && matches(a.kind(), e.ec(), e.elr(), e.far(), a)) return true;
+        return false;
+    }
+
+    static List<RoutingEvent> notGenerated(Guest g, List<RoutingEvent> events, List<GuestLog.Entry> log, String outcome,
+                                           RoutingEvent.GuestEntry entry, boolean tde, List<String> requests) {
+        List<RoutingEvent> out = new ArrayList<>();
+        if (!outcome.equals("SYSTEM_OFF")) return out;
+        boolean kvm = entry != null;
+        for (Guest.Armed a : g.armed()) {
+            if (seen(a, events, log)) continue;
+            out.add(new RoutingEvent.NotGenerated(a.address(), a.inputs().el(), a.description(), reason(a, entry, tde, kvm)));
+        }
+        for (String r : requests) {
+            String[] w = r.split("\\s+");
+            String kind = switch (w[0]) {
+                case "hbreak", "hb" -> "breakpoint";
+                case "watch", "rwatch", "awatch" -> "watchpoint";
+                case "stepi", "si" -> "step";
+                default -> null;
+            };
+            if (kind == null || w.length < 2 && !kind.equals("step")) continue;
+            long addr = kind.equals("step") ? g.image().entry() : w[1].replace("*", "").matches("0[xX].*") ? Long.decode(w[1].replace("*", "")) : g.label(w[1]);
+            int ec = kind.equals("breakpoint") ? 0x30 : kind.equals("watchpoint") ? 0x34 : 0x32;
+            boolean stopped = events.stream().anyMatch(e -> e instanceof RoutingEvent.VmmDecision d && (d.ec() & 0x3E) == ec);
+            if (stopped) continue;
+            String why = entry == null ? "no guest entry was traced"
+                    : entry.osLocked() ? "suppressed: OSLK = 1 (the guest's OS Lock; KVM's debug setup " + entry.row() + ")"
+                    : !kind.equals("step") && ((entry.hwMdscr() >>> 15) & 1) == 0 ? "hardware MDSCR_EL1.MDE = 0 in KVM's debug setup " + entry.row()
+                    : "not reached, or consumed before the VMM (see the KVM events)";
+            out.add(new RoutingEvent.NotGenerated(addr, 1, "userspace " + r, why));
+        }
+        return out;
+    }
+
+    /** Why an armed event was not generated: the enable rule (AArch64.GenerateDebugExceptionsFrom) on the inputs the hardware held. */
+    static String reason(Guest.Armed a, RoutingEvent.GuestEntry entry, boolean tde, boolean kvm) {
+        Guest.Inputs in = a.inputs();
+        String what = a.kind();
+        boolean oslk = kvm ? entry.osLocked() : in.oslk() == null || in.oslk();
+        if (oslk) {
+            String src = kvm ? "the guest's OSLSR_EL1.OSLK as KVM holds it (debug setup " + entry.row() + ")"
+                    : in.oslk() == null ? "cold reset leaves OSLSR_EL1 = 0xA; unlock with osLock(false)" : "set by osLock(true)";
+            return what + " suppressed: OSLK = 1 (" + src + ")";
+        }
+        if (in.dlk()) return what + " suppressed: OS Double Lock (OSDLR_EL1.DLK = 1, DBGPRCR_EL1.CORENPDRQ = 0)";
+        long mdscr = kvm ? entry.hwMdscr() : (in.mde() ? 1L << 15 : 0) | (in.kde() ? 1L << 13 : 0);
+        boolean mde = ((mdscr >>> 15) & 1) != 0, kde = ((mdscr >>> 13) & 1) != 0;
+        if (!what.equals("step") && !mde)
+            return what + " disabled: MDSCR_EL1.MDE = 0" + (kvm && in.mde() ? " in the hardware (KVM's debug setup " + entry.row() + ")" : "");
+        int elD = (kvm ? entry.tde() : tde) ? 2 : 1;
+        if (in.el() == elD) {
+            if (!kde) return what + " not generated at EL" + elD + ": MDSCR_EL1.KDE = 0 (ELd = EL" + elD + ")"
+                    + (kvm && in.kde() ? " in the hardware (KVM's debug setup " + entry.row() + ")" : "");
+            if (in.d()) return what + " masked at EL" + elD + ": PSTATE.D = 1 (ELd = EL" + elD + "; clear it with clearD())";
+        }
+        if (in.el() > elD) return what + " not generated: EL" + in.el() + " is above the debug target EL" + elD;
+        return "the enable rule allows it; the address was not reached" + (kvm ? " or KVM/the VMM consumed the exception (see the events above)" : "");
+    }
+}
