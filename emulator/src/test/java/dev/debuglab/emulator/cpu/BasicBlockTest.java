@@ -197,6 +197,19 @@ class BasicBlockTest {
             Assembler.assembleOne(0x1000, "cbnz x12, 0xfe0"),
             Assembler.assembleOne(0, "subs x13, x13, #1"),
         };
+        // The HotOp forms (blocks run them through a switch, the one-instruction loop through
+        // their own execute), with random registers; few random table words land on them.
+        String[] templates = {"add x%d, x%d, #%d", "sub x%d, x%d, #%d", "adds x%d, x%d, #%d", "subs x%d, x%d, #%d",
+            "cmp x%2$d, #%3$d", "cmn x%2$d, #%3$d", "add x%d, x%d, x%d", "sub x%d, x%d, x%d", "adds x%d, x%d, x%d",
+            "subs x%d, x%d, x%d", "cmp x%2$d, x%3$d", "and x%d, x%d, x%d", "orr x%d, x%d, x%d", "eor x%d, x%d, x%d",
+            "mov x%d, x%d", "movz x%d, #%3$d", "movn w%d, #%3$d", "b.ne 0x%3$x", "b.lt 0x%3$x", "cbz x%2$d, 0x%3$x",
+            "cbnz w%2$d, 0x%3$x", "b 0x%3$x", "bl 0x%3$x", "ret x%2$d", "br x%2$d"};
+        int[] hotForms = new int[400];
+        for (int i = 0; i < hotForms.length; i++) {
+            String t = templates[i % templates.length];
+            int third = t.contains("0x") ? 0x1000 + 4 * (rnd.nextInt(64) - 32) : t.contains("#") ? rnd.nextInt(4096) : rnd.nextInt(31);
+            hotForms[i] = Assembler.assembleOne(0x1000, String.format(t, rnd.nextInt(31), rnd.nextInt(31), third));
+        }
         int[] selfModify = {Assembler.assembleOne(0, "adr x8, 8"), Assembler.assembleOne(0, "str w9, [x8]")};
         for (int program = 0; program < 150; program++) {
             long seed = rnd.nextLong();
@@ -208,6 +221,8 @@ class BasicBlockTest {
                     // rewrite the instruction after next, inside the block being executed
                     words[i++] = selfModify[0];
                     words[i] = selfModify[1];
+                } else if (p < 30) {
+                    words[i] = hotForms[r.nextInt(hotForms.length)];
                 } else if (p < 70) {
                     Encoding e = blockKinds.get(r.nextInt(blockKinds.size()));
                     words[i] = (r.nextInt() & ~e.mask()) | e.value();
