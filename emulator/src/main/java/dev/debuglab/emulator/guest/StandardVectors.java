@@ -40,19 +40,8 @@ public final class StandardVectors {
             s.append(String.format("        mov     x0, #0x%x\n", i * 0x80));
             s.append("        b       dl_exception_common\n");
         }
+        s.append("dl_exception_common:\n").append(logException("x0"));
         s.append("""
-                dl_exception_common:
-                        movz    x1, #0x%x, lsl #16
-                        movk    x1, #0x%x
-                        str     x0, [x1, #0x00]
-                        mrs     x2, esr_el1
-                        str     x2, [x1, #0x08]
-                        mrs     x3, elr_el1
-                        str     x3, [x1, #0x10]
-                        mrs     x0, far_el1
-                        str     x0, [x1, #0x18]
-                        mrs     x0, spsr_el1
-                        str     x0, [x1, #0x20]
                         lsr     x0, x2, #26
                         cmp     x0, #0x15
                         b.eq    dl_return
@@ -99,8 +88,32 @@ public final class StandardVectors {
                         ldp     x0, x1, [sp]
                         add     sp, sp, #32
                         eret
-                """.formatted(GuestLog.BASE >>> 16, GuestLog.BASE & 0xFFFF));
+                """);
         return s.toString();
+    }
+
+    /**
+     * The start of an exception handler: one exception record to the {@link GuestLog} port, the
+     * vector offset from {@code vectorReg}, then ESR_EL1, ELR_EL1, FAR_EL1 and SPSR_EL1 (the last
+     * store completes the record). Leaves X1 = the port, X2 = ESR_EL1, X3 = ELR_EL1; clobbers X0
+     * (after storing {@code vectorReg}). The vectors here, and the test guests' own handlers, log
+     * with it so that every guest writes the same record.
+     */
+    public static String logException(String vectorReg) {
+        return String.format("""
+                        movz    x1, #0x%x, lsl #16
+                        movk    x1, #0x%x
+                        str     %s, [x1, #0x%x]
+                        mrs     x2, esr_el1
+                        str     x2, [x1, #0x%x]
+                        mrs     x3, elr_el1
+                        str     x3, [x1, #0x%x]
+                        mrs     x0, far_el1
+                        str     x0, [x1, #0x%x]
+                        mrs     x0, spsr_el1
+                        str     x0, [x1, #0x%x]
+                """, GuestLog.BASE >>> 16, GuestLog.BASE & 0xFFFF, vectorReg, GuestLog.VECTOR, GuestLog.ESR, GuestLog.ELR,
+                GuestLog.FAR, GuestLog.SPSR);
     }
 
     /** Logs register {@code xn} (e.g. "x0") under {@code tag} (0..65535). Clobbers X16, X17. */

@@ -38,17 +38,8 @@ class KutMigrationTest {
                         sub     sp, sp, #32
                         stp     x0, x1, [sp]
                         stp     x2, x3, [sp, #16]
-                        movz    x1, #0x901, lsl #16
                         mov     x0, #0x200
-                        str     x0, [x1]
-                        mrs     x2, esr_el1
-                        str     x2, [x1, #8]
-                        mrs     x3, elr_el1
-                        str     x3, [x1, #0x10]
-                        mrs     x0, far_el1
-                        str     x0, [x1, #0x18]
-                        mrs     x0, spsr_el1
-                        str     x0, [x1, #0x20]
+                """).append(StandardVectors.logException("x0")).append("""
                         lsr     x0, x2, #26
                         cmp     x0, #0x33
                         b.eq    kut_ss

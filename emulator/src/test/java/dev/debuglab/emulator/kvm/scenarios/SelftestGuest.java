@@ -645,19 +645,8 @@ final class SelftestGuest {
             s.append(String.format("    mov     x4, #0x%x\n", i * 0x80));
             s.append("    b       st_exception_common\n");
         }
+        s.append("st_exception_common:\n").append(StandardVectors.logException("x4"));
         s.append(String.format("""
-                st_exception_common:
-                    movz    x1, #0x%x, lsl #16
-                    movk    x1, #0x%x
-                    str     x4, [x1, #0x00]
-                    mrs     x2, esr_el1
-                    str     x2, [x1, #0x08]
-                    mrs     x3, elr_el1
-                    str     x3, [x1, #0x10]
-                    mrs     x0, far_el1
-                    str     x0, [x1, #0x18]
-                    mrs     x0, spsr_el1
-                    str     x0, [x1, #0x20]
                     cmp     x4, #0x200              // VECTOR_SYNC_CURRENT
                     b.ne    st_unexpected
                     lsr     x0, x2, #26
@@ -740,6 +729,6 @@ final class SelftestGuest {
                     .balign 64
                 kut_w:          .8byte 0, 0
                     .balign 64
-                """, GuestLog.BASE >>> 16, GuestLog.BASE & 0xFFFF, unexpected, ssIdx));
+                """, unexpected, ssIdx));
     }
 }
