@@ -21,13 +21,7 @@ class StandardVectorsTest {
     record Run(VirtMachine.Result result, GuestLog log, Program program) {}
 
     static Run runAtEl1(String body) {
-        String src = """
-                _start:
-                        adr     x0, vectors
-                        msr     vbar_el1, x0
-                        movz    x0, #0x4020, lsl #16
-                        mov     sp, x0
-                """ + body + StandardVectors.systemOff() + StandardVectors.source() + StandardVectors.EL2_EXIT_STUB;
+        String src = GuestKit.standardGuest(body) + StandardVectors.EL2_EXIT_STUB;
         Program p = Assembler.assemble(BASE, src);
         VirtMachine m = new VirtMachine(new ByteArrayOutputStream(), new ByteArrayOutputStream());
         GuestLog log = new GuestLog();

@@ -1,5 +1,6 @@
 package dev.debuglab.emulator.kvm;
 
+import dev.debuglab.emulator.guest.GuestKit;
 import dev.debuglab.emulator.guest.GuestLog;
 import dev.debuglab.emulator.guest.StandardVectors;
 import dev.debuglab.emulator.isa.Assembler;
@@ -34,14 +35,7 @@ final class KvmTestKit {
         vcpu = vm.createVcpu();
         vcpu.init();
         vcpu.addListener(events::add);
-        String src = """
-                _start:
-                        adr     x0, vectors
-                        msr     vbar_el1, x0
-                        movz    x0, #0x4020, lsl #16
-                        mov     sp, x0
-                """ + body + StandardVectors.systemOff() + StandardVectors.source();
-        program = Assembler.assemble(RAM, src);
+        program = Assembler.assemble(RAM, GuestKit.standardGuest(body));
         vm.writeMemory(RAM, program.bytes());
         vcpu.setOneReg(RegId.PC, RAM);
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.debuglab.emulator.arch.Debug;
 import dev.debuglab.emulator.cpu.Cpu;
 import dev.debuglab.emulator.cpu.Interpreter;
+import dev.debuglab.emulator.guest.GuestKit;
 import dev.debuglab.emulator.isa.Assembler;
 import dev.debuglab.emulator.isa.Program;
 import dev.debuglab.emulator.mem.PhysicalMemory;
@@ -152,15 +153,7 @@ final class Guest {
 
     /** "Reset debug state" (scenarios.md conventions). Clobbers nothing. */
     static String resetDebug(int breakpoints, int watchpoints) {
-        StringBuilder s = new StringBuilder();
-        s.append("    msr daifset, #8\n    msr osdlr_el1, xzr\n    msr oslar_el1, xzr\n    isb\n");
-        s.append("    msr mdscr_el1, xzr\n    msr contextidr_el1, xzr\n");
-        for (int n = 0; n < breakpoints; n++)
-            s.append("    msr dbgbcr").append(n).append("_el1, xzr\n    msr dbgbvr").append(n).append("_el1, xzr\n");
-        for (int n = 0; n < watchpoints; n++)
-            s.append("    msr dbgwcr").append(n).append("_el1, xzr\n    msr dbgwvr").append(n).append("_el1, xzr\n");
-        s.append("    isb\n");
-        return s.toString();
+        return GuestKit.resetDebug(breakpoints, watchpoints);
     }
 
     static String resetDebug() {
@@ -168,14 +161,7 @@ final class Guest {
     }
 
     /** "Enable debug": DAIFClr #8, MDSCR_EL1 |= KDE | MDE, ISB. Clobbers x9, x10. */
-    static final String ENABLE_DEBUG = """
-                msr daifclr, #8
-                mrs x9, mdscr_el1
-                mov x10, #0xa000
-                orr x9, x9, x10
-                msr mdscr_el1, x9
-                isb
-            """;
+    static final String ENABLE_DEBUG = GuestKit.ENABLE_DEBUG;
 
     /** The program's end. */
     static final String EXIT = "    hlt #0xf000\n";

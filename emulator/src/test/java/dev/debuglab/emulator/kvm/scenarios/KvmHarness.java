@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.debuglab.emulator.guest.GuestKit;
 import dev.debuglab.emulator.guest.GuestLog;
 import dev.debuglab.emulator.guest.StandardVectors;
 import dev.debuglab.emulator.isa.Assembler;
@@ -284,30 +285,14 @@ final class KvmHarness {
     }
 
     /** "Reset debug state" (scenarios.md conventions), for 6 breakpoints and 4 watchpoints. */
-    static final String RESET_DEBUG;
-
-    static {
-        StringBuilder s = new StringBuilder("    msr     daifset, #8\n    msr     osdlr_el1, xzr\n    msr     oslar_el1, xzr\n    isb\n");
-        s.append("    msr     mdscr_el1, xzr\n    msr     contextidr_el1, xzr\n");
-        for (int n = 0; n < 6; n++) s.append("    msr     dbgbcr").append(n).append("_el1, xzr\n    msr     dbgbvr").append(n).append("_el1, xzr\n");
-        for (int n = 0; n < 4; n++) s.append("    msr     dbgwcr").append(n).append("_el1, xzr\n    msr     dbgwvr").append(n).append("_el1, xzr\n");
-        s.append("    isb\n");
-        RESET_DEBUG = s.toString();
-    }
+    static final String RESET_DEBUG = GuestKit.resetDebug(6, 4);
 
     /** OSLAR_EL1 = 1 (lock). Clobbers X9. */
     static final String LOCK = "    mov     x9, #1\n    msr     oslar_el1, x9\n    isb\n";
     /** OSLAR_EL1 = 0 (unlock). */
     static final String UNLOCK = "    msr     oslar_el1, xzr\n    isb\n";
     /** "Enable debug": DAIFClr #8, MDSCR_EL1 |= KDE | MDE, ISB. Clobbers X9, X10. */
-    static final String ENABLE_DEBUG = """
-                msr     daifclr, #8
-                mrs     x9, mdscr_el1
-                mov     x10, #0xa000
-                orr     x9, x9, x10
-                msr     mdscr_el1, x9
-                isb
-            """;
+    static final String ENABLE_DEBUG = GuestKit.ENABLE_DEBUG;
 
     /** Breakpoint 0 on {@code label} with DBGBCR0_EL1 = {@code bcr}. Clobbers X9. */
     static String armBp0(String label, long bcr) {

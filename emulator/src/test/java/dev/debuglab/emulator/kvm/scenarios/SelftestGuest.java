@@ -234,14 +234,7 @@ final class SelftestGuest {
     // --- pieces -------------------------------------------------------------------------------------
 
     private void prologue() {
-        s.append("""
-                start:
-                    adr     x9, vectors
-                    msr     vbar_el1, x9
-                    isb
-                    movz    x9, #0x4020, lsl #16
-                    mov     sp, x9
-                """);
+        s.append(KvmHarness.PROLOGUE);
     }
 
     private void done() {
