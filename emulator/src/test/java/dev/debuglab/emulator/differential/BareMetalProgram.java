@@ -437,17 +437,25 @@ final class BareMetalProgram {
                     isb
                     add x19, x19, #128
                     b case_loop
-                finish:
-                    mov x0, #90
-                    bl putc
-                    mov x0, #10
-                    bl putc
-                    adr x1, exit_block
-                    mov x0, #0x18
-                    hlt #0xf000
-                    b finish
-                """);
+                """).append(FINISH);
     }
+
+    /**
+     * The end of a differential program, shared with {@link RandomInstructionProgram}: "Z" and a
+     * newline on the UART (the runner's end marker), then semihosting SYS_EXIT with the parameter
+     * block at {@code exit_block}. Needs {@code putc} and {@code exit_block}.
+     */
+    static final String FINISH = """
+            finish:
+                mov x0, #90
+                bl putc
+                mov x0, #10
+                bl putc
+                adr x1, exit_block
+                mov x0, #0x18
+                hlt #0xf000
+                b finish
+            """;
 
     /** MOVZ/MOVK sequence loading a 64-bit constant. */
     private static void mov64(StringBuilder s, String reg, long v) {

@@ -164,17 +164,8 @@ final class RandomInstructionProgram {
         s.append("    .balign 2048\nvectors_el2:\n");
         for (int i = 0; i < 16; i++) s.append("    .balign 128\n    b el2_exception\n");
         harness(s);
-        s.append("""
-                // All blocks done: "Z", then semihosting SYS_EXIT (ADP_Stopped_ApplicationExit).
-                finish:
-                    mov x0, #90
-                    bl putc
-                    mov x0, #10
-                    bl putc
-                    adr x1, exit_block
-                    mov x0, #0x18
-                    hlt #0xf000
-                    b finish
+        s.append("// All blocks done: \"Z\", then semihosting SYS_EXIT (ADP_Stopped_ApplicationExit).\n");
+        s.append(BareMetalProgram.FINISH).append("""
                     .balign 8
                 exit_block:
                     .quad 0x20026, 0
