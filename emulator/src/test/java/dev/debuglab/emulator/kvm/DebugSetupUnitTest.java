@@ -64,9 +64,8 @@ class DebugSetupUnitTest {
         assertEquals(comparators, e.comparators(), e.toString());
     }
 
-    static final String HWBP_UNDER_LOCK = """
-                    mov     x0, #1
-                    msr     oslar_el1, x0
+    /** Breakpoint 0 on {@code target} (DBGBCR0_EL1 = 0x1e7), MDSCR_EL1 = KDE | MDE, PSTATE.D clear. Clobbers X0. */
+    static final String ARM_BP0_ON_TARGET = """
                     adr     x0, target
                     msr     dbgbvr0_el1, x0
                     mov     x0, #0x1e7
@@ -75,6 +74,12 @@ class DebugSetupUnitTest {
                     msr     mdscr_el1, x0
                     isb
                     msr     daifclr, #8
+            """;
+
+    static final String HWBP_UNDER_LOCK = """
+                    mov     x0, #1
+                    msr     oslar_el1, x0
+            """ + ARM_BP0_ON_TARGET + """
                     bl      target
                     mov     x0, #0
                     msr     oslar_el1, x0
@@ -253,15 +258,7 @@ class DebugSetupUnitTest {
         // delivered until it unlocks (then 1 x 0xC6000022).
         KvmTestKit k = KvmTestKit.boot("6.1", """
                         mrs     x5, oslsr_el1
-                """ + KvmTestKit.logValue(1, "x5") + """
-                        adr     x0, target
-                        msr     dbgbvr0_el1, x0
-                        mov     x0, #0x1e7
-                        msr     dbgbcr0_el1, x0
-                        mov     x0, #0xa000
-                        msr     mdscr_el1, x0
-                        isb
-                        msr     daifclr, #8
+                """ + KvmTestKit.logValue(1, "x5") + ARM_BP0_ON_TARGET + """
                         bl      target
                         mov     x0, #0
                         msr     oslar_el1, x0
