@@ -102,9 +102,7 @@ public class EmulateOsLock extends PreOsLock {
         boolean saved = false;
         if (ctx.guestDebug() != 0 || ctx.osLocked()) {
             saved = true;
-            hw = MDSCR_EL1.SS.set(hw, ctx.singleStep());
-            if (ctx.useHw()) hw = MDSCR_EL1.MDE.set(hw, true);   // "host debug exceptions are unaffected by the OS Lock"
-            else if (ctx.osLocked()) hw = MDSCR_EL1.MDE.set(hw, false);
+            hw = hostDebugMdscr(ctx, hw, true);
         }
         return finish(ctx, mdcr, hw, saved, entrySs(ctx), restoresGuestSs(ctx), row(ctx));
     }

@@ -8,7 +8,6 @@ import dev.debuglab.emulator.kvm.Step;
 import dev.debuglab.emulator.kvm.StepContext;
 import dev.debuglab.emulator.kvm.SysRegResult;
 import dev.debuglab.emulator.sysreg.RegisterFields.MDCR_EL2;
-import dev.debuglab.emulator.sysreg.RegisterFields.MDSCR_EL1;
 import dev.debuglab.emulator.sysreg.RegisterFields.OSLAR_EL1;
 import dev.debuglab.emulator.sysreg.RegisterFields.OSLSR_EL1;
 
@@ -92,10 +91,8 @@ public class OsLockV2Patch extends PreOsLock {
         Boolean ss = null;
         if (ctx.guestDebug() != 0 || ctx.osLocked()) {
             saved = true;
-            hw = MDSCR_EL1.SS.set(hw, ctx.singleStep());
+            hw = hostDebugMdscr(ctx, hw, true);
             if (ctx.singleStep()) ss = true;
-            if (ctx.useHw()) hw = MDSCR_EL1.MDE.set(hw, true);
-            else if (ctx.osLocked()) hw = MDSCR_EL1.MDE.set(hw, false);
         }
         String row = "V2 gd" + (ctx.guestDebug() != 0 ? "!=0" : "=0") + " OSLK " + (ctx.osLocked() ? 1 : 0);
         return finish(ctx, mdcr, hw, saved, ss, false, row);

@@ -127,11 +127,23 @@ public class PreOsLock extends KvmVersion {
         Boolean ss = null;
         if (ctx.guestDebug() != 0) {
             saved = true;
-            hw = MDSCR_EL1.SS.set(hw, ctx.singleStep());
+            hw = hostDebugMdscr(ctx, hw, false);
             if (ctx.singleStep()) ss = true;            // PSTATE.SS = 1 on every entry (rule 5)
-            if (ctx.useHw()) hw = MDSCR_EL1.MDE.set(hw, true);
         }
         return finish(ctx, mdcr, hw, saved, ss, false, ctx.guestDebug() == 0 ? "PRE gd=0" : "PRE gd!=0");
+    }
+
+    /**
+     * The host-debug branch of kvm_arm_setup_debug, after save_guest_debug_regs: MDSCR_EL1.SS as
+     * KVM_GUESTDBG_SINGLESTEP asks, MDE = 1 for KVM_GUESTDBG_USE_HW, and, where the kernel knows the
+     * OS Lock ({@code osLockClearsMde}: the v2 patch and the merged emulation), MDE = 0 while OSLK = 1
+     * without USE_HW. Returns the MDSCR_EL1 the hardware gets from the guest's {@code mdscr}.
+     */
+    protected static long hostDebugMdscr(StepContext ctx, long mdscr, boolean osLockClearsMde) {
+        long hw = MDSCR_EL1.SS.set(mdscr, ctx.singleStep());
+        if (ctx.useHw()) hw = MDSCR_EL1.MDE.set(hw, true);   // "host debug exceptions are unaffected by the OS Lock"
+        else if (osLockClearsMde && ctx.osLocked()) hw = MDSCR_EL1.MDE.set(hw, false);
+        return hw;
     }
 
     /** Sets "debug dirty" (kvm.md §4.5) and picks whose comparators the hardware gets. */
