@@ -911,15 +911,15 @@ public final class Vcpu {
             dbgprcr = c.sys.dbgprcrEl1;
             osdlr = c.sys.osdlrEl1;
             oslsrHw = c.sys.oslsrEl1;
-            banks = new long[][]{c.sys.vbar.clone(), c.sys.esr.clone(), c.sys.elr.clone(), c.sys.spsr.clone(), c.sys.far.clone(),
-                    c.sys.sctlr.clone(), c.sys.dbgbcr.clone(), c.sys.dbgbvr.clone(), c.sys.dbgwcr.clone(), c.sys.dbgwvr.clone(),
-                    c.sys.slots.clone()};
+            long[][] live = banksOf(c);
+            banks = new long[live.length][];
+            for (int k = 0; k < live.length; k++) banks[k] = live[k].clone();
             guestDebug = v.guestDebug;
             oslsr = v.oslsr;
             guestMdscr = v.guestMdscr;
             mdccint = v.mdccint;
             dbgvcr32 = v.dbgvcr32;
-            vcpuArrays = concat(v.extBcr, v.extBvr, v.extWcr, v.extWvr, v.gBcr, v.gBvr, v.gWcr, v.gWvr, v.spsr32);
+            vcpuArrays = concat(vcpuArraysOf(v));
             debugDirty = v.debugDirty;
             activePending = v.activePending;
             touched = v.guestTouchedDebugRegs;
@@ -946,8 +946,7 @@ public final class Vcpu {
             c.il = il;
             List<SysReg> rows = SysRegTable.all();
             for (int k = 0; k < rows.size(); k++) if (rows.get(k).storage != null) rows.get(k).storage.set(c.sys, sys[k]);
-            long[][] to = {c.sys.vbar, c.sys.esr, c.sys.elr, c.sys.spsr, c.sys.far, c.sys.sctlr, c.sys.dbgbcr, c.sys.dbgbvr,
-                    c.sys.dbgwcr, c.sys.dbgwvr, c.sys.slots};
+            long[][] to = banksOf(c);
             for (int k = 0; k < to.length; k++) System.arraycopy(banks[k], 0, to[k], 0, to[k].length);
             c.sys.hpfarEl2 = hpfar;
             c.sys.claimTags = claim;
@@ -960,7 +959,7 @@ public final class Vcpu {
             v.mdccint = mdccint;
             v.dbgvcr32 = dbgvcr32;
             int p = 0;
-            for (long[] arr : new long[][]{v.extBcr, v.extBvr, v.extWcr, v.extWvr, v.gBcr, v.gBvr, v.gWcr, v.gWvr, v.spsr32}) {
+            for (long[] arr : vcpuArraysOf(v)) {
                 System.arraycopy(vcpuArrays, p, arr, 0, arr.length);
                 p += arr.length;
             }
@@ -974,6 +973,17 @@ public final class Vcpu {
             v.mmioSyndrome = mmioSyndrome;
             v.reloadRequested = false;
             Debug.refresh(c);
+        }
+
+        /** The PE's banked and indexed system-register arrays, in the order they are saved and restored. */
+        private static long[][] banksOf(Cpu c) {
+            return new long[][]{c.sys.vbar, c.sys.esr, c.sys.elr, c.sys.spsr, c.sys.far, c.sys.sctlr, c.sys.dbgbcr, c.sys.dbgbvr,
+                    c.sys.dbgwcr, c.sys.dbgwvr, c.sys.slots};
+        }
+
+        /** KVM's per-vCPU arrays (external and guest comparators, AArch32 SPSRs), in the order they are saved and restored. */
+        private static long[][] vcpuArraysOf(Vcpu v) {
+            return new long[][]{v.extBcr, v.extBvr, v.extWcr, v.extWvr, v.gBcr, v.gBvr, v.gWcr, v.gWvr, v.spsr32};
         }
 
         private static long[] concat(long[]... arrays) {
