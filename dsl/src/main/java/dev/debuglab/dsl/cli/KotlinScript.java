@@ -68,6 +68,12 @@ final class KotlinScript implements ScriptEngine {
             return new ScriptFailure(file, line, ScriptFailure.describe(cause.getClass().getName(), cause.getMessage()));
         }
         String message = e.getMessage() == null ? "the script does not compile" : e.getMessage();
+        if (message.contains("incomplete code")) {
+            // The engine points at the end of the input; the statement that is not closed starts here.
+            Matcher m = Pattern.compile("ERROR ([^(\\n]+)").matcher(message);
+            String detail = m.find() ? " (" + m.group(1).strip() + ")" : "";
+            return new ScriptFailure(file, first, "this statement is not finished: a missing ')', '}' or operand" + detail);
+        }
         for (String l : message.split("\n")) {
             Matcher m = LOCATION.matcher(l);
             if (m.find()) {
@@ -75,9 +81,6 @@ final class KotlinScript implements ScriptEngine {
                 problem = problem.replaceFirst("^(Error: )?", "").replaceFirst("^ERROR ", "").strip();
                 return new ScriptFailure(file, first + Integer.parseInt(m.group(1)) - 1, problem);
             }
-        }
-        if (message.contains("incomplete code")) {
-            return new ScriptFailure(file, first, "the statement starting here is not finished (a missing ')' or '}')");
         }
         return new ScriptFailure(file, first, firstLine(message).replaceFirst("^ERROR ", ""));
     }

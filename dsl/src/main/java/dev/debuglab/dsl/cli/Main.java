@@ -10,7 +10,8 @@ import java.util.List;
 
 /**
  * {@code debuglab run [--json] [--html OUT] FILE.jsh|FILE.kts}: evaluates a Java (JShell) or Kotlin script with the
- * DSL imported and shows the value of every top-level expression, as a notebook would: as text by default,
+ * DSL imported and shows every result (run, comparison, sweep, verdict) that a top-level expression evaluates to, as
+ * a notebook would: as text by default,
  * {@code --json} prints the JSON trace of each run instead (one document per line), {@code --html OUT} also writes a
  * page with the HTML and SVG renderings. With {@code --json} the script's own printing goes to stderr so that stdout
  * stays machine-readable.
@@ -115,6 +116,7 @@ public final class Main {
         }
 
         void accept(Object value) {
+            if (!Renderings.isResult(value)) return;
             values.add(value);
             if (text != null) {
                 text.println(value);

@@ -7,6 +7,16 @@ final class Renderings {
     private Renderings() {
     }
 
+    /**
+     * True for the values a script shows: the DSL's results (runs, comparisons, sweeps, verdicts, listings). Other
+     * expression values (builders, assertion objects, numbers) are not printed; a script prints them itself.
+     */
+    static boolean isResult(Object value) {
+        return value instanceof dev.debuglab.dsl.LabRun || value instanceof dev.debuglab.dsl.Comparison
+                || value instanceof dev.debuglab.dsl.SweepResult || value instanceof dev.debuglab.emulator.verdict.Verdict
+                || value instanceof dev.debuglab.dsl.Listing;
+    }
+
     /** The JSON trace of a result, or null for a value that is not a DSL result (it is skipped). */
     static String json(Object value) {
         return null;
