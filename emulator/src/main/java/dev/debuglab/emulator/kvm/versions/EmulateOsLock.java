@@ -1,9 +1,7 @@
 package dev.debuglab.emulator.kvm.versions;
 
-import dev.debuglab.emulator.kvm.DebugSetup;
 import dev.debuglab.emulator.kvm.Errno;
 import dev.debuglab.emulator.kvm.KvmError;
-import dev.debuglab.emulator.kvm.Step;
 import dev.debuglab.emulator.kvm.StepContext;
 import dev.debuglab.emulator.kvm.SysRegResult;
 import dev.debuglab.emulator.sysreg.RegisterFields.MDCR_EL2;
@@ -94,26 +92,16 @@ public class EmulateOsLock extends PreOsLock {
         return ctx.osLocked() ? MDCR_EL2.TDA.set(mdcr, true) : mdcr;
     }
 
-    /** 4/6 kvm_arm_setup_debug: rows M1-M7 of kvm.md §4.3. */
+    /** 4/6 kvm_arm_setup_debug: the host's MDSCR_EL1 with guest_debug or OSLK; MDE = 0 under the lock unless USE_HW. */
     @Override
-    protected DebugSetup kvmArmSetupDebug(StepContext ctx) {
-        long mdcr = ctx.call(Step.KVM_ARM_SETUP_MDCR_EL2);
-        long g = ctx.guestMdscr(), hw = g;
-        boolean saved = false;
-        if (ctx.guestDebug() != 0 || ctx.osLocked()) {
-            saved = true;
-            hw = hostDebugMdscr(ctx, hw, true);
-        }
-        return finish(ctx, mdcr, hw, saved, entrySs(ctx), restoresGuestSs(ctx), row(ctx));
+    protected boolean osLockInSetupDebug() {
+        return true;
     }
 
-    /** ≤ 6.0: PSTATE.SS = 1 on every entry with SINGLESTEP; the guest's own is overwritten (kvm.md §4.6). */
-    protected Boolean entrySs(StepContext ctx) {
-        return ctx.singleStep() ? Boolean.TRUE : null;
-    }
-
-    protected boolean restoresGuestSs(StepContext ctx) {
-        return false;
+    /** Rows M1-M7 of kvm.md §4.3. */
+    @Override
+    protected String setupRow(StepContext ctx) {
+        return row(ctx);
     }
 
     /** The kvm.md §4.3 row name. */

@@ -1,10 +1,8 @@
 package dev.debuglab.emulator.kvm.versions;
 
 import dev.debuglab.emulator.kvm.DebugExitDecision;
-import dev.debuglab.emulator.kvm.DebugSetup;
 import dev.debuglab.emulator.kvm.Errno;
 import dev.debuglab.emulator.kvm.KvmError;
-import dev.debuglab.emulator.kvm.Step;
 import dev.debuglab.emulator.kvm.StepContext;
 import dev.debuglab.emulator.kvm.SysRegResult;
 import dev.debuglab.emulator.sysreg.RegisterFields.MDCR_EL2;
@@ -84,18 +82,13 @@ public class OsLockV2Patch extends PreOsLock {
 
     /** 4/6 kvm_arm_setup_debug: with guest_debug or OSLK: SS per SINGLESTEP; MDE = 1 if USE_HW, else 0 if OSLK, else G.MDE. */
     @Override
-    protected DebugSetup kvmArmSetupDebug(StepContext ctx) {
-        long mdcr = ctx.call(Step.KVM_ARM_SETUP_MDCR_EL2);
-        long g = ctx.guestMdscr(), hw = g;
-        boolean saved = false;
-        Boolean ss = null;
-        if (ctx.guestDebug() != 0 || ctx.osLocked()) {
-            saved = true;
-            hw = hostDebugMdscr(ctx, hw, true);
-            if (ctx.singleStep()) ss = true;
-        }
-        String row = "V2 gd" + (ctx.guestDebug() != 0 ? "!=0" : "=0") + " OSLK " + (ctx.osLocked() ? 1 : 0);
-        return finish(ctx, mdcr, hw, saved, ss, false, row);
+    protected boolean osLockInSetupDebug() {
+        return true;
+    }
+
+    @Override
+    protected String setupRow(StepContext ctx) {
+        return "V2 gd" + (ctx.guestDebug() != 0 ? "!=0" : "=0") + " OSLK " + (ctx.osLocked() ? 1 : 0);
     }
 
     /** 4/6: a debug exit with guest_debug = 0 (only possible through the OS-lock TDE): WARN_ONCE, PC += 4, resume. */

@@ -118,32 +118,52 @@ public class PreOsLock extends KvmVersion {
         return mdcr;
     }
 
-    /** kvm_arm_setup_debug, v5.15 (kvm.md §4.1). */
+    /**
+     * kvm_arm_setup_debug, v5.15 (kvm.md §4.1): with guest_debug, save_guest_debug_regs and the
+     * host's MDSCR_EL1 ({@link #hostDebugMdscr}). The later kernel changes alter only the
+     * condition and MDE under the OS Lock ({@link #osLockInSetupDebug}), PSTATE.SS
+     * ({@link #entrySs}, {@link #restoresGuestSs}) and the row ({@link #setupRow}).
+     */
     @Override
     protected DebugSetup kvmArmSetupDebug(StepContext ctx) {
         long mdcr = ctx.call(Step.KVM_ARM_SETUP_MDCR_EL2);
-        long g = ctx.guestMdscr(), hw = g;
-        boolean saved = false;
-        Boolean ss = null;
-        if (ctx.guestDebug() != 0) {
-            saved = true;
-            hw = hostDebugMdscr(ctx, hw, false);
-            if (ctx.singleStep()) ss = true;            // PSTATE.SS = 1 on every entry (rule 5)
-        }
-        return finish(ctx, mdcr, hw, saved, ss, false, ctx.guestDebug() == 0 ? "PRE gd=0" : "PRE gd!=0");
+        boolean saved = ctx.guestDebug() != 0 || (osLockInSetupDebug() && ctx.osLocked());
+        long hw = saved ? hostDebugMdscr(ctx, ctx.guestMdscr()) : ctx.guestMdscr();
+        return finish(ctx, mdcr, hw, saved, entrySs(ctx), restoresGuestSs(ctx), setupRow(ctx));
+    }
+
+    /**
+     * Whether kvm_arm_setup_debug knows the OS Lock: "vcpu->guest_debug ||
+     * kvm_vcpu_os_lock_enabled(vcpu)" and MDE = 0 while OSLK = 1. Not before the OS-lock changes.
+     */
+    protected boolean osLockInSetupDebug() {
+        return false;
     }
 
     /**
      * The host-debug branch of kvm_arm_setup_debug, after save_guest_debug_regs: MDSCR_EL1.SS as
-     * KVM_GUESTDBG_SINGLESTEP asks, MDE = 1 for KVM_GUESTDBG_USE_HW, and, where the kernel knows the
-     * OS Lock ({@code osLockClearsMde}: the v2 patch and the merged emulation), MDE = 0 while OSLK = 1
-     * without USE_HW. Returns the MDSCR_EL1 the hardware gets from the guest's {@code mdscr}.
+     * KVM_GUESTDBG_SINGLESTEP asks, MDE = 1 for KVM_GUESTDBG_USE_HW, else (where
+     * {@link #osLockInSetupDebug}) MDE = 0 while OSLK = 1. The MDSCR_EL1 the hardware gets.
      */
-    protected static long hostDebugMdscr(StepContext ctx, long mdscr, boolean osLockClearsMde) {
+    protected long hostDebugMdscr(StepContext ctx, long mdscr) {
         long hw = MDSCR_EL1.SS.set(mdscr, ctx.singleStep());
         if (ctx.useHw()) hw = MDSCR_EL1.MDE.set(hw, true);   // "host debug exceptions are unaffected by the OS Lock"
-        else if (osLockClearsMde && ctx.osLocked()) hw = MDSCR_EL1.MDE.set(hw, false);
+        else if (osLockInSetupDebug() && ctx.osLocked()) hw = MDSCR_EL1.MDE.set(hw, false);
         return hw;
+    }
+
+    /** ≤ 6.0: PSTATE.SS = 1 on every entry with SINGLESTEP; the guest's own is overwritten (rule 5, kvm.md §4.6). */
+    protected Boolean entrySs(StepContext ctx) {
+        return ctx.singleStep() ? Boolean.TRUE : null;
+    }
+
+    protected boolean restoresGuestSs(StepContext ctx) {
+        return false;
+    }
+
+    /** The name of the setup's row in kvm.md. */
+    protected String setupRow(StepContext ctx) {
+        return ctx.guestDebug() == 0 ? "PRE gd=0" : "PRE gd!=0";
     }
 
     /** Sets "debug dirty" (kvm.md §4.5) and picks whose comparators the hardware gets. */
