@@ -12,7 +12,8 @@ import java.util.List;
  * {@code debuglab run [--json] [--html OUT] FILE.jsh|FILE.kts}: evaluates a Java (JShell) or Kotlin script with the
  * DSL imported and shows every result (run, comparison, sweep, verdict) that a top-level expression evaluates to, as
  * a notebook would: as text by default,
- * {@code --json} prints the JSON trace of each run instead (one document per line), {@code --html OUT} also writes a
+ * {@code --json} prints the JSON trace of each result instead (one indented document after the other, a stream that
+ * {@code jq} reads), {@code --html OUT} also writes a
  * page with the HTML and SVG renderings. With {@code --json} the script's own printing goes to stderr so that stdout
  * stays machine-readable.
  *
@@ -86,7 +87,7 @@ public final class Main {
         if (json) {
             for (Object value : shown.values) {
                 String doc = Renderings.json(value);
-                if (doc != null) out.println(doc);
+                if (doc != null) out.print(doc.endsWith("\n") ? doc : doc + "\n");
             }
         }
         if (html != null) {
@@ -119,7 +120,7 @@ public final class Main {
             if (!Renderings.isResult(value)) return;
             values.add(value);
             if (text != null) {
-                text.println(value);
+                text.println(Renderings.text(value));
                 text.flush();
             }
         }

@@ -1,9 +1,17 @@
 package dev.debuglab.dsl.cli;
 
+import java.util.ArrayList;
 import java.util.List;
 
-/** The renderings the CLI writes; delegates to the renderers of {@code dev.debuglab.dsl.render}. */
+import dev.debuglab.dsl.render.HtmlRenderer;
+import dev.debuglab.dsl.render.Markup;
+import dev.debuglab.dsl.render.Mime;
+import dev.debuglab.dsl.render.Renderers;
+
+/** The renderings the CLI writes, all from the renderers' registry ({@link Renderers#standard()}), as the kernel shows them. */
 final class Renderings {
+    private static final Renderers RENDERERS = Renderers.standard();
+
     private Renderings() {
     }
 
@@ -17,20 +25,25 @@ final class Renderings {
                 || value instanceof dev.debuglab.dsl.Listing;
     }
 
-    /** The JSON trace of a result, or null for a value that is not a DSL result (it is skipped). */
+    /** The aligned text tables of a result. */
+    static String text(Object value) {
+        return RENDERERS.render(value, Mime.TEXT).orElse(String.valueOf(value));
+    }
+
+    /** The JSON trace of a result (docs/trace-schema.md), or null for a value that has none (it is skipped). */
     static String json(Object value) {
-        return null;
+        return RENDERERS.render(value, Mime.JSON).orElse(null);
     }
 
-    /** A standalone HTML page with the HTML and SVG renderings of every shown value, in order. */
+    /** A standalone HTML page with the HTML tables and the SVG picture of every shown value, in order. */
     static String page(String title, List<Object> values) {
-        StringBuilder b = new StringBuilder("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>")
-                .append(escape(title)).append("</title></head><body>\n<h1>").append(escape(title)).append("</h1>\n");
-        for (Object v : values) b.append("<pre>").append(escape(String.valueOf(v))).append("</pre>\n");
-        return b.append("</body></html>\n").toString();
-    }
-
-    static String escape(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+        List<String> fragments = new ArrayList<>();
+        for (Object v : values) {
+            StringBuilder f = new StringBuilder();
+            f.append(RENDERERS.render(v, Mime.HTML).orElseGet(() -> "<pre>" + Markup.escape(text(v)) + "</pre>\n"));
+            RENDERERS.render(v, Mime.SVG).ifPresent(svg -> f.append("<div>").append(svg).append("</div>\n"));
+            fragments.add(f.toString());
+        }
+        return HtmlRenderer.page(title, fragments);
     }
 }

@@ -100,6 +100,29 @@ class RunCommandTest {
     }
 
     @Test
+    void jsonAndHtml() throws Exception {
+        Path html = Files.createTempFile("debuglab-run", ".html");
+        try {
+            Result r = cli("--json", "--html", html.toString(), EXAMPLES.resolve("oslock-brk.kts").toString());
+            assertEquals(0, r.status, r.all());
+            // One shown run: stdout is exactly its JSON trace (docs/trace-schema.md), which the reader takes back.
+            Object doc = dev.debuglab.dsl.render.Json.read(r.out);
+            assertTrue(doc instanceof java.util.Map<?, ?> m && "debuglab.trace".equals(m.get("schema")), r.all());
+            dev.debuglab.dsl.LabRun back = dev.debuglab.dsl.render.TraceJson.read(r.out);
+            // The BRK taken at the guest's EL1 vector: ESR 0xF2000042 (EC 0x3C, comment 0x42).
+            assertEquals(List.of(0xF2000042L), back.guestExceptions().stream().map(e -> e.esr()).toList(), r.all());
+            String page = Files.readString(html, StandardCharsets.UTF_8);
+            assertTrue(page.startsWith("<!DOCTYPE html>"), page);
+            assertTrue(page.contains("<svg"), "the page has the SVG swimlane:\n" + page);
+            assertTrue(page.contains("<table"), "the page has the HTML tables:\n" + page);
+            assertTrue(page.contains("0xF2000042"), "the page shows the BRK's ESR:\n" + page);
+            noStackTrace(r);
+        } finally {
+            Files.deleteIfExists(html);
+        }
+    }
+
+    @Test
     void javaSyntaxErrorNamesFileAndLine() throws Exception {
         Result r = cli(SCRIPTS.resolve("syntax-error.jsh").toString());
         assertEquals(1, r.status, r.all());
