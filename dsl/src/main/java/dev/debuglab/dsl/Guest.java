@@ -140,12 +140,28 @@ public final class Guest {
 
     // --- building -----------------------------------------------------------------------------------------
 
+    /** Where the standard vector table and the bare-metal EL2 stub are placed (assembled once): 64 KiB into RAM. */
+    public static final long VECTORS = BASE + 0x1_0000L;
+    static final Program RUNTIME = Assembler.assemble(VECTORS, standardVectors() + StandardVectors.EL2_EXIT_STUB);
+    static final Listing RUNTIME_LISTING = listing(RUNTIME);
+
     static final String LOWER_SYNC_ENTRY = "        mov     x0, #0x400\n        b       dl_exception_common\n";
 
-    /** The standard vector table, with the lower-EL synchronous entry first checking for the DSL's return from EL0 (SVC #0xFFFF). */
+    /**
+     * The standard vector table, with two changes: the lower-EL synchronous entry first checks for the DSL's
+     * return from EL0 (SVC #0xFFFF), and the breakpoint/watchpoint handlers disarm every breakpoint/watchpoint
+     * (the one that fired among them), not only number 0.
+     */
     static String standardVectors() {
         String s = StandardVectors.source();
         if (!s.contains(LOWER_SYNC_ENTRY)) throw new IllegalStateException("StandardVectors changed its lower-EL entry; update Guest.standardVectors");
+        String bps = "", wps = "";
+        for (int n = 0; n < GuestCode.BREAKPOINTS; n++) bps += "        msr     dbgbcr" + n + "_el1, xzr\n";
+        for (int n = 0; n < GuestCode.WATCHPOINTS; n++) wps += "        msr     dbgwcr" + n + "_el1, xzr\n";
+        if (!s.contains("        msr     dbgbcr0_el1, xzr\n") || !s.contains("        msr     dbgwcr0_el1, xzr\n"))
+            throw new IllegalStateException("StandardVectors changed its breakpoint/watchpoint handlers; update Guest.standardVectors");
+        // The breakpoint/watchpoint that fired is one of them: the handler disarms them all (StandardVectors disarms number 0).
+        s = s.replace("        msr     dbgbcr0_el1, xzr\n", bps).replace("        msr     dbgwcr0_el1, xzr\n", wps);
         return s.replace(LOWER_SYNC_ENTRY, "        mov     x0, #0x400\n        b       dl_lower_sync\n") + """
                 dl_lower_sync:
                         mrs     x1, esr_el1
@@ -186,14 +202,16 @@ public final class Guest {
             src.append(d.source());
             spans.add(new int[] {first, lines(src), code.items.indexOf(d)});
         }
-        if (code.vectors == null) src.append(standardVectors());
-        else {
+        if (code.vectors != null) {
             if (el0) throw new DslException("el0(...) with your own vectors(...): the return from EL0 needs the standard table's SVC #0xFFFF entry; use standardVectors()");
             int first = lines(src) + 1;
             src.append(code.vectors.endsWith("\n") ? code.vectors : code.vectors + "\n");
             spans.add(new int[] {first, lines(src), -1});
+            src.append(StandardVectors.EL2_EXIT_STUB);
+        } else {
+            // The standard table and the EL2 stub are assembled once, at VECTORS; the code refers to them by address.
+            src.append(String.format("        .equ vectors, 0x%x%n        .equ el2_vectors, 0x%x%n", RUNTIME.symbol("vectors"), RUNTIME.symbol("el2_vectors")));
         }
-        src.append(StandardVectors.EL2_EXIT_STUB);
         Program p;
         try {
             p = Assembler.assemble(BASE, src.toString());
@@ -209,7 +227,24 @@ public final class Guest {
             }
             throw new DslException("guest line " + origin + " (`" + e.text() + "`): " + problem);
         }
-        GuestImage image = GuestImage.of(p);
+        GuestImage image;
+        Listing listing;
+        if (code.vectors != null) {
+            image = GuestImage.of(p);
+            listing = listing(p);
+        } else {
+            if (p.end() > VECTORS)
+                throw new DslException(String.format("the guest's code and data end at 0x%X, past 0x%X where the standard vectors go; "
+                        + "keep the guest under %d KiB or use vectors(...)", p.end(), VECTORS, (VECTORS - BASE) / 1024));
+            Map<String, Long> symbols = new HashMap<>(RUNTIME.symbols());
+            symbols.putAll(p.symbols());
+            long entry = p.symbol("_start");
+            image = new GuestImage(new ElfImage(entry, List.of(new ElfImage.Segment(p.base(), p.bytes()),
+                    new ElfImage.Segment(RUNTIME.base(), RUNTIME.bytes()))), entry, GuestImage.DEFAULT_STACK, symbols);
+            List<Listing.Line> l = new ArrayList<>(listing(p).lines());
+            l.addAll(RUNTIME_LISTING.lines());
+            listing = new Listing(l, symbols);
+        }
         // The routing inputs at each label, in program order.
         Map<String, Guest.Inputs> at = new HashMap<>();
         Inputs s = new Inputs(null, false, false, false, true, 1);
@@ -241,7 +276,7 @@ public final class Guest {
             if (i instanceof GuestCode.WatchpointItem w)
                 armed.add(new Armed("watchpoint", "watchpoint " + w.n() + " on `" + w.label() + "`", w.label(), p.symbol(w.label()), w.length(), s));
         }
-        return new Guest(image, listing(p), armed, setup, "assembled");
+        return new Guest(image, listing, armed, setup, "assembled");
     }
 
     private static int lines(CharSequence s) {

@@ -66,7 +66,9 @@ public class GuestCode extends Code<GuestCode> {
 
         public String source() {
             long spsr = 0x5 | 0x1C0 | (d ? 0x200 : 0) | 1L << 21;
-            return String.format("mrs x16, mdscr_el1\norr x16, x16, #1\nmsr mdscr_el1, x16\nisb\nadr x16, dl_step_%d\nmsr elr_el1, x16\n%s\n"
+            // PSTATE.D masked until the ERET: with MDSCR_EL1.SS = 1 and PSTATE.SS = 0 the PE would otherwise be
+            // Active-pending and take a step exception here, overwriting the ELR_EL1/SPSR_EL1 being prepared.
+            return String.format("msr daifset, #8\nmrs x16, mdscr_el1\norr x16, x16, #1\nmsr mdscr_el1, x16\nisb\nadr x16, dl_step_%d\nmsr elr_el1, x16\n%s\n"
                     + "msr spsr_el1, x17\neret\ndl_step_%d:\n", id, movImm("x17", spsr), id);
         }
     }
@@ -185,7 +187,10 @@ public class GuestCode extends Code<GuestCode> {
         WatchpointOptions on(String label);
     }
 
-    /** Arms a software step of the next instruction: MDSCR_EL1.SS = 1, then ERET to it with SPSR.SS = 1. */
+    /**
+     * Arms a software step of the next instruction: PSTATE.D masked, MDSCR_EL1.SS = 1, then ERET to it with SPSR.SS = 1
+     * (and SPSR.D as the code left it). The standard handler keeps stepping until the code clears MDSCR_EL1.SS.
+     */
     public GuestCode singleStep() {
         return add(new StepItem(counter, trackedD()));
     }

@@ -101,7 +101,7 @@ public record LabRun(RunConfig config, List<RoutingEvent> events, List<GuestLog.
         b.append("\n\nRouting\n");
         TextTable t = new TextTable("#", "PC", "EL", "lane", "what happened");
         int i = 1;
-        for (RoutingEvent e : events) t.row(i++, String.format("0x%08X", e.pc()), e.el() < 0 ? "-" : "EL" + e.el(), e.lane().label(), e.what());
+        for (RoutingEvent e : events) t.row(i++, e.pc() < 0 ? "-" : String.format("0x%08X", e.pc()), e.el() < 0 ? "-" : "EL" + e.el(), e.lane().label(), e.what());
         b.append(events.isEmpty() ? "(no events)" : t.toString()).append('\n');
         b.append("\nGuest log\n");
         if (guestLog.isEmpty()) b.append("(nothing logged)\n");

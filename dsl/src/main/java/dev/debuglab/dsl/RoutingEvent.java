@@ -18,7 +18,7 @@ public sealed interface RoutingEvent {
     /** Who handles the event (the lane of the swimlane picture). */
     Lane lane();
 
-    /** The PC the event refers to (the instruction that caused it). */
+    /** The PC the event refers to (the instruction that caused it), or -1 when none (a VMM log line). */
     long pc();
 
     /** The exception level the event happened at (the guest's EL for guest events, 2 for KVM, -1 for the VMM). */
@@ -62,7 +62,8 @@ public sealed interface RoutingEvent {
 
     /** The line of the story: "0x40000010 EL1 guest EL1: BRK #0x42 taken ...". */
     default String story() {
-        return String.format("0x%08X  %-4s %-10s %s", pc(), el() < 0 ? "-" : "EL" + el(), lane().label(), what());
+        return String.format("%-10s  %-4s %-10s %s", pc() < 0 ? "-" : String.format("0x%08X", pc()), el() < 0 ? "-" : "EL" + el(),
+                lane().label(), what());
     }
 
     // --- the events --------------------------------------------------------------------------------------

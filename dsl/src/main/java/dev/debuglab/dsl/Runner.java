@@ -56,8 +56,10 @@ final class Runner {
         m.cpu.sys.vbar[2] = stub;
         if (s.tde()) m.cpu.sys.mdcrEl2 = MDCR_EL2.TDE.set(m.cpu.sys.mdcrEl2, true);
         List<RoutingEvent> events = new ArrayList<>();
-        m.addExceptionListener((rec, from, to, esr, elr, vector) -> events.add(new RoutingEvent.ExceptionTaken(elr, from, to, esr, elr,
-                rec.hasFar() ? rec.far() : RoutingEvent.NO_FAR, vector)));
+        m.addExceptionListener((rec, from, to, esr, elr, vector) -> {
+            if (events.size() < MAX_EVENTS) events.add(new RoutingEvent.ExceptionTaken(elr, from, to, esr, elr,
+                rec.hasFar() ? rec.far() : RoutingEvent.NO_FAR, vector));
+        });
         VirtMachine.Result r = m.run(s.budget());
         String outcome;
         String message = r.message();
@@ -95,10 +97,19 @@ final class Runner {
         return qemu ? new QemuVmm(v, policy) : new KvmtoolVmm(v, dss);
     }
 
+    /** Routing events kept per run (a guest that loops on an exception would otherwise fill the heap). */
+    static final int MAX_EVENTS = 10_000;
+
     static LabRun kvm(Guest g, KvmVersion version, boolean qemu, QemuPolicy policy, boolean dss, List<String> requests,
                       Stages.MigrationPoint migration, long budget, RunConfig config) {
+        return kvm(g, version, qemu, policy, dss, requests, migration, budget, config, true);
+    }
+
+    /** {@code trace} false: without KVM's trace (the VMM's decisions only), for sweeps. */
+    static LabRun kvm(Guest g, KvmVersion version, boolean qemu, QemuPolicy policy, boolean dss, List<String> requests,
+                      Stages.MigrationPoint migration, long budget, RunConfig config, boolean trace) {
         Vmm src = vmm(version, qemu, policy, dss);
-        src.traceKvm(true);
+        src.traceKvm(trace);
         src.load(g.image());
         if (qemu && !requests.isEmpty()) {
             List<String> script = new ArrayList<>(requests);
@@ -126,7 +137,7 @@ final class Runner {
                         paused.pc(), RoutingEvent.NO_FAR));
             } else {
                 Vmm dst = vmm(Stages.version(migration.version()), qemu, policy, dss);
-                dst.traceKvm(true);
+                dst.traceKvm(trace);
                 Migration.LoadResult lr = Migration.migrate(src, dst);
                 events.add(new RoutingEvent.VmmDecision(paused.pc(), RoutingEvent.VmmDecisionKind.MIGRATED, vmmName,
                         lr.succeeded() ? "live state moved " + migration + " (" + paused.instructions() + " instructions in)"
@@ -145,7 +156,8 @@ final class Runner {
         for (RoutingEvent e : events) if (e instanceof RoutingEvent.GuestEntry ge) entry = ge;
         String outcome = run.outcome().name();
         if (migration != null && run.outcome() == VmmRun.Outcome.PAUSED) outcome = "MIGRATION_FAILED";
-        events.addAll(notGenerated(g, events, run.observations(), outcome, entry, false, requests));
+        if (trace) events.addAll(notGenerated(g, events, run.observations(), outcome, entry, false, requests));
+        if (events.size() > MAX_EVENTS) events = new ArrayList<>(events.subList(0, MAX_EVENTS));
         return new LabRun(config, events, run.observations(), run.console(), run.registers(), outcome, run.message(),
                 run.instructions(), verdict, g.listing());
     }

@@ -209,6 +209,11 @@ public final class Stages {
         public LabRun run() {
             return Runner.kvm(guest, version, true, policy, false, requests, migration, budget, config());
         }
+
+        /** Without KVM's routing trace: the guest log, the VMM's decisions and the verdict only (sweeps, benchmarks). */
+        LabRun runQuiet() {
+            return Runner.kvm(guest, version, true, policy, false, requests, migration, budget, config(), false);
+        }
     }
 
     /** kvmtool on KVM. */

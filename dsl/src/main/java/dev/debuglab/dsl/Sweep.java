@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * with QEMU). The architecture column is the same guest on bare metal. Runs in parallel on all cores
  * by default; {@link #onProgress} is told (from the worker threads) after each cell. Immutable.
  *
- * <p>TDE is firmware's choice on bare metal (MDCR_EL2.TDE), so it varies only the "bare" cells; under KVM
+ * <p>TDE is firmware's choice on bare metal (MDCR_EL2.TDE), so it varies only the "bare" cells (where TDE = 1 also
+ * makes TDA/TDOSA behave as 1, so the guest's first OSLAR_EL1 write traps to EL2: "0x18@EL2"); under KVM
  * the version's debug setup decides it. guest_debug (the VMM's requests: none, stepi, hbreak, break) varies
  * only the KVM cells.
  */
@@ -207,6 +208,9 @@ public final class Sweep {
 
     /** Runs every cell (in parallel) and returns the matrix. */
     public SweepResult run() {
+        if (versions.stream().allMatch(v -> v.equals("bare")) && guestDebug.stream().anyMatch(r -> !r.equals("none")))
+            throw new DslException("guestDebug" + guestDebug + " with versions(\"bare\") only: userspace debug requests need a VMM and bare metal has no VMM; "
+                    + "add a KVM version, e.g. versions(\"bare\", \"6.1\"), or drop guestDebug");
         List<Point> pts = points();
         long t0 = System.nanoTime();
         Map<String, Guest> guests = new ConcurrentHashMap<>();
@@ -242,7 +246,7 @@ public final class Sweep {
                                 case "break" -> q.swBreakpoint("target");
                                 default -> q;
                             };
-                            LabRun r = q.budget(200_000).run();
+                            LabRun r = q.budget(20_000).runQuiet();
                             c = new SweepResult.Cell(p.map(), arch, guestOutcome(r), vmmOutcome(r));
                         }
                         cells[i] = c;

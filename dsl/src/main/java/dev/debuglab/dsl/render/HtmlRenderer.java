@@ -94,7 +94,7 @@ public final class HtmlRenderer {
                 b.append("<td>-</td><td></td><td></td><td>").append(lane(s.to())).append("</td><td>").append(s.kind().cssClass)
                         .append("</td><td colspan=\"5\"></td><td>").append(escape(s.label() + ", " + s.detail()));
             } else {
-                b.append("<td>").append(s.index() + 1).append("</td><td class=\"hex\">").append(String.format("0x%08X", e.pc()))
+                b.append("<td>").append(s.index() + 1).append("</td><td class=\"hex\">").append(Markup.pc(e.pc()))
                         .append("</td><td>").append(e.el() < 0 ? "-" : "EL" + e.el()).append("</td><td>").append(lane(e.lane()))
                         .append("</td><td>").append(s.kind().cssClass).append("</td>");
                 esrCells(b, e.hasSyndrome() ? e.esr() : null);
@@ -204,10 +204,12 @@ public final class HtmlRenderer {
     public static String render(SweepResult r) {
         String colAxis = SvgRenderer.columnAxis(r);
         List<String> cols = SvgRenderer.columns(r, colAxis);
-        List<String> others = r.axes().stream().filter(a -> !a.equals(colAxis)).toList();
+        List<String> others = SvgRenderer.rowAxes(r, colAxis);
+        String fixed = SvgRenderer.fixedAxes(r, colAxis);
         StringBuilder b = new StringBuilder("<div class=\"debuglab\">\n").append(STYLE);
         b.append("<h3>Sweep: ").append(r.size()).append(" points, <span class=\"").append(r.differences().isEmpty() ? "ok" : "bad").append("\">")
                 .append(r.differences().size()).append(" differ from the architecture</span></h3>\n");
+        if (!fixed.isEmpty()) b.append("<p>Every cell: ").append(escape(fixed)).append(".</p>\n");
         b.append("<table class=\"heat\"><thead><tr>");
         for (String a : others) b.append("<th>").append(escape(a)).append("</th>");
         for (String c : cols) b.append("<th>").append(escape(colAxis == null ? "outcome" : colAxis + " " + c)).append("</th>");

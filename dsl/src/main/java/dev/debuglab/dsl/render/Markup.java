@@ -26,6 +26,11 @@ public final class Markup {
         return b.toString();
     }
 
+    /** A PC for a table cell: "0x40000010", or "-" for an event without one (the VMM's own log lines carry PC -1). */
+    public static String pc(long pc) {
+        return pc == -1 ? "-" : String.format("0x%08X", pc);
+    }
+
     /** "0x40000010". */
     public static String hex(long v) {
         return String.format("0x%X", v);

@@ -107,6 +107,14 @@ public record Story(List<Step> steps, List<Difference> unplaced, int hiddenMmio)
             if (e instanceof RoutingEvent.ExitToEl2 x) guestLane = Lane.ofEl(Math.min(x.fromEl(), 1));
             if (e instanceof RoutingEvent.ExceptionTaken x) guestLane = Lane.ofEl(Math.min(x.toEl(), 1));
             if (hidden[i]) continue;
+            if (!includeMmio && e instanceof RoutingEvent.GuestEntry && !steps.isEmpty() && marks.get(i).isEmpty()) {
+                RoutingEvent prev = steps.get(steps.size() - 1).event();
+                // A re-entry with no exit before it (the guest-log MMIO exit before it is not in the trace): nothing to draw.
+                if (prev instanceof RoutingEvent.ExceptionTaken || prev instanceof RoutingEvent.GuestEntry) {
+                    mmio++;
+                    continue;
+                }
+            }
             steps.add(step(i, e, guestLane, labels, marks.get(i)));
         }
         for (Difference d : unplaced) {
@@ -173,7 +181,7 @@ public record Story(List<Step> steps, List<Difference> unplaced, int hiddenMmio)
                     for (int i = 0; i < events.size(); i++) {
                         RoutingEvent e = events.get(i);
                         if (hidden[i] || e instanceof RoutingEvent.GuestEntry || e instanceof RoutingEvent.ExceptionTaken) continue;
-                        if (e.pc() == x.elr() || e.elr() == x.elr()) {
+                        if (e.pc() != -1 && (e.pc() == x.elr() || e.elr() == x.elr())) {
                             marks.get(i).add(d.toString());
                             placed = true;
                         }
@@ -191,6 +199,7 @@ public record Story(List<Step> steps, List<Difference> unplaced, int hiddenMmio)
     }
 
     static String pcText(long pc, Map<Long, String> labels) {
+        if (pc == -1) return "-";
         String l = labels.get(pc);
         return String.format("0x%X", pc) + (l == null ? "" : " <" + l + ">");
     }
@@ -200,7 +209,7 @@ public record Story(List<Step> steps, List<Difference> unplaced, int hiddenMmio)
     }
 
     private static Step step(int i, RoutingEvent e, Lane guestLane, Map<Long, String> labels, List<String> marks) {
-        String pc = "PC " + pcText(e.pc(), labels);
+        String pc = e.pc() == -1 ? "" : "PC " + pcText(e.pc(), labels);
         if (e instanceof RoutingEvent.ExceptionTaken x)
             return new Step(i, e, Kind.EXCEPTION, Lane.ofEl(x.fromEl()), Lane.ofEl(x.toEl()), esrLabel(e),
                     "ELR " + pcText(x.elr(), labels) + (x.far() == RoutingEvent.NO_FAR ? "" : String.format(" FAR 0x%X", x.far())), marks);

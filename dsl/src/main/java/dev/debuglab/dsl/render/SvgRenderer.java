@@ -184,7 +184,7 @@ public final class SvgRenderer {
         b.append(String.format("<rect class='band' x='0' y='%d' width='%d' height='%d'/>", top + 1, l.width() - 10, l.rowHeight() - 2));
         b.append(String.format("<text class='seq' x='8' y='%d'>%d</text>", y + 4, n));
         if (s.event() != null && !l.compact())
-            b.append(String.format("<text class='seq' x='32' y='%d'>%s</text>", y + 4, escape(String.format("0x%08X", s.event().pc()))));
+            b.append(String.format("<text class='seq' x='32' y='%d'>%s</text>", y + 4, escape(Markup.pc(s.event().pc()))));
         if (s.differs()) b.append(String.format("<text class='mark' x='%d' y='%d'>≠</text>", l.margin() - 22, y + 5));
         int x1 = l.laneX(s.from()), x2 = l.laneX(s.to());
         String head = "url(#head-" + (s.differs() ? "differs" : s.kind().cssClass) + ")";
@@ -195,7 +195,7 @@ public final class SvgRenderer {
                     x1 - 6, y - 6, s.kind() == Story.Kind.NOT_GENERATED ? 6 : 1, x1, y));
             int tx = left ? x1 - 14 : x1 + 14;
             String anchor = left ? " text-anchor='end'" : "";
-            int room = left ? (l.compact() ? 34 : 50) : (l.compact() ? 40 : 56);
+            int room = left ? (l.compact() ? 30 : 50) : (l.compact() ? 30 : 56);
             b.append(String.format("<text class='label main' x='%d' y='%d'%s>%s</text>", tx, y - 4, anchor, escape(clip(s.label(), room))));
             b.append(String.format("<text class='label detail' x='%d' y='%d'%s>%s</text>", tx, y + 11, anchor, escape(clip(s.detail(), room))));
         } else if (x1 == x2) {
@@ -267,12 +267,38 @@ public final class SvgRenderer {
         return r.axes().isEmpty() ? null : r.axes().get(r.axes().size() - 1);
     }
 
-    /** The heat-map rows: the other axes' values → column value → cell. */
+    /**
+     * The row headings of the heat map: the axes other than the column axis that take more than one value
+     * within one column (an axis that only follows the column, like TDE = "KVM" in every KVM version's
+     * column, would split the rows without saying anything).
+     */
+    static List<String> rowAxes(SweepResult r, String colAxis) {
+        return r.axes().stream().filter(a -> !a.equals(colAxis)).filter(a -> {
+            Map<String, Set<String>> perColumn = new LinkedHashMap<>();
+            for (SweepResult.Cell c : r.cells())
+                perColumn.computeIfAbsent(colAxis == null ? "" : c.get(colAxis), k -> new LinkedHashSet<>()).add(String.valueOf(c.get(a)));
+            return perColumn.values().stream().anyMatch(s -> s.size() > 1);
+        }).toList();
+    }
+
+    /** The axes with one value in every cell ("DLK 0, MDE 1"), said once above the heat map instead of in every row. */
+    static String fixedAxes(SweepResult r, String colAxis) {
+        List<String> rows = rowAxes(r, colAxis);
+        List<String> out = new ArrayList<>();
+        for (String a : r.axes())
+            if (!a.equals(colAxis) && !rows.contains(a) && !r.cells().isEmpty()
+                    && r.cells().stream().map(c -> String.valueOf(c.get(a))).distinct().count() == 1)
+                out.add(a + " " + r.cells().get(0).get(a));
+        return String.join(", ", out);
+    }
+
+    /** The heat-map rows: the varying axes' values → column value → cell. */
     static Map<List<String>, Map<String, SweepResult.Cell>> heat(SweepResult r, String colAxis) {
+        List<String> rowAxes = rowAxes(r, colAxis);
         Map<List<String>, Map<String, SweepResult.Cell>> rows = new LinkedHashMap<>();
         for (SweepResult.Cell c : r.cells()) {
             List<String> key = new ArrayList<>();
-            for (String a : r.axes()) if (!a.equals(colAxis)) key.add(c.get(a));
+            for (String a : rowAxes) key.add(c.get(a));
             rows.computeIfAbsent(key, k -> new LinkedHashMap<>()).put(colAxis == null ? "" : c.get(colAxis), c);
         }
         return rows;
@@ -290,10 +316,12 @@ public final class SvgRenderer {
     /** The heat map of a sweep. */
     public static String render(SweepResult r) {
         String colAxis = columnAxis(r);
-        List<String> others = r.axes().stream().filter(a -> !a.equals(colAxis)).toList();
+        List<String> others = rowAxes(r, colAxis);
         Map<List<String>, Map<String, SweepResult.Cell>> rows = heat(r, colAxis);
+        String fixed = fixedAxes(r, colAxis);
         List<String> cols = columns(r, colAxis);
-        int axisW = 78, cellW = 150, rowH = 24, top = 92;
+        int longest = r.cells().stream().flatMap(c -> others.stream().map(a -> String.valueOf(c.get(a)).length())).max(Integer::compare).orElse(4);
+        int axisW = Math.max(64, Math.min(longest, 24) * 7 + 18), cellW = 124, rowH = 24, top = 92;
         int shown = Math.min(rows.size(), MAX_HEAT_ROWS);
         int w = Math.max(700, 20 + others.size() * axisW + cols.size() * cellW + 20);
         int h = top + shown * rowH + 70;
@@ -301,8 +329,8 @@ public final class SvgRenderer {
         b.append("<g class='heat'>\n");
         b.append(String.format("<text class='title' x='12' y='22' style='text-anchor:start'>Sweep: %d points, %d differ from the architecture</text>%n",
                 r.size(), r.differences().size()));
-        b.append("<text class='subtitle' x='12' y='40' style='text-anchor:start'>green: as on bare metal · red: differs (the outcome is written in the cell; "
-                + "hover for the architecture's)</text>\n");
+        b.append("<text class='subtitle' x='12' y='40' style='text-anchor:start'>green: as on bare metal · red ≠: differs (the outcome is written in the cell; "
+                + "hover for the architecture's)").append(fixed.isEmpty() ? "" : " · every cell: " + escape(fixed)).append("</text>\n");
         int x = 20;
         for (String a : others) {
             b.append(String.format("<text class='axis' x='%d' y='%d'>%s</text>", x + axisW / 2, top - 10, escape(a)));

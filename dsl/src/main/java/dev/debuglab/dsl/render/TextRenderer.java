@@ -40,7 +40,7 @@ public final class TextRenderer {
                 t.row("≠", "-", "", "", s.to().label(), "", "", s.label() + ", " + s.detail());
                 continue;
             }
-            t.row(s.differs() ? "≠" : "", s.index() + 1, String.format("0x%08X", e.pc()), e.el() < 0 ? "-" : "EL" + e.el(),
+            t.row(s.differs() ? "≠" : "", s.index() + 1, Markup.pc(e.pc()), e.el() < 0 ? "-" : "EL" + e.el(),
                     e.lane().label(), e.hasSyndrome() ? Esr.shortName(e.ec()) : "",
                     e.hasSyndrome() ? String.format("0x%08X", e.esr()) : "", e.what());
         }
@@ -158,7 +158,8 @@ public final class TextRenderer {
     public static String render(SweepResult r) {
         String colAxis = SvgRenderer.columnAxis(r);
         List<String> cols = SvgRenderer.columns(r, colAxis);
-        List<String> h = new ArrayList<>(r.axes().stream().filter(a -> !a.equals(colAxis)).toList());
+        List<String> h = new ArrayList<>(SvgRenderer.rowAxes(r, colAxis));
+        String fixed = SvgRenderer.fixedAxes(r, colAxis);
         for (String c : cols) h.add(colAxis == null ? "outcome" : colAxis + " " + c);
         TextTable t = new TextTable(h);
         for (Map.Entry<List<String>, Map<String, SweepResult.Cell>> row : SvgRenderer.heat(r, colAxis).entrySet()) {
@@ -170,6 +171,7 @@ public final class TextRenderer {
             }
             t.row(cells);
         }
-        return String.format("Sweep: %d points, %d differ from the architecture (≠)%n", r.size(), r.differences().size()) + t;
+        return String.format("Sweep: %d points, %d differ from the architecture (≠)%s%n", r.size(), r.differences().size(),
+                fixed.isEmpty() ? "" : "; every cell: " + fixed) + t;
     }
 }
