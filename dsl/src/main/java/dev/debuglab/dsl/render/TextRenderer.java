@@ -16,8 +16,9 @@ import java.util.TreeMap;
 /**
  * Plain text for terminals and {@code toString()}: aligned tables ({@link TextTable}: a header, a rule,
  * columns padded to their widest cell). Each part is a method of its own so the result types can
- * compose their {@code toString()} from them; a step that differs from the architecture is marked
- * {@code ≠} in the first column.
+ * compose their {@code toString()} from them. The marks are ASCII, as the types' {@code toString()}s
+ * have them: {@code !!} where a step, a verdict row or a sweep cell differs from the architecture,
+ * {@code *} on a comparison row that differs between the runs.
  */
 public final class TextRenderer {
     private TextRenderer() {}
@@ -29,7 +30,7 @@ public final class TextRenderer {
         return t.toString();
     }
 
-    /** The routing events: #, PC, EL, lane, EC, ESR, what happened; "≠" where the step differs from the architecture. */
+    /** The routing events: #, PC, EL, lane, EC, ESR, what happened; "!!" where the step differs from the architecture. */
     public static String routing(LabRun run) {
         Story story = Story.of(run, true);
         if (story.steps().isEmpty()) return "(no routing events)";
@@ -37,10 +38,10 @@ public final class TextRenderer {
         for (Story.Step s : story.steps()) {
             RoutingEvent e = s.event();
             if (e == null) {
-                t.row("≠", "-", "", "", s.to().label(), "", "", s.label() + ", " + s.detail());
+                t.row("!!", "-", "", "", s.to().label(), "", "", s.label() + ", " + s.detail());
                 continue;
             }
-            t.row(s.differs() ? "≠" : "", s.index() + 1, Markup.pc(e.pc()), e.el() < 0 ? "-" : "EL" + e.el(),
+            t.row(s.differs() ? "!!" : "", s.index() + 1, Markup.pc(e.pc()), e.el() < 0 ? "-" : "EL" + e.el(),
                     e.lane().label(), e.hasSyndrome() ? Esr.shortName(e.ec()) : "",
                     e.hasSyndrome() ? String.format("0x%08X", e.esr()) : "", e.what());
         }
@@ -70,9 +71,9 @@ public final class TextRenderer {
         if (v == null) return "(no verdict)";
         if (v.architectural()) return "Architectural: the guest observed exactly what bare hardware shows it (" + v.bareMetal().size()
                 + (v.bareMetal().size() == 1 ? " entry)" : " entries)");
-        TextTable t = new TextTable("≠", "kind", "field", "bare metal", "here");
+        TextTable t = new TextTable("", "kind", "field", "bare metal", "here");
         for (Difference d : v.differences())
-            t.row("≠", d.kind().name().toLowerCase().replace('_', ' '), d.field() == null ? "" : d.field(), entry(d.expected(), d.field()),
+            t.row("!!", d.kind().name().toLowerCase().replace('_', ' '), d.field() == null ? "" : d.field(), entry(d.expected(), d.field()),
                     entry(d.actual(), d.field()));
         return v.differences().size() + (v.differences().size() == 1 ? " difference" : " differences") + " from the architecture ("
                 + v.label() + ")\n" + t;
@@ -137,7 +138,7 @@ public final class TextRenderer {
         return b.toString();
     }
 
-    /** The side-by-side table: one column per run, "≠" on rows that differ between runs, and a row for the verdict. */
+    /** The side-by-side table: one column per run, "*" on rows that differ between runs, and a row for the verdict. */
     public static String render(Comparison c) {
         List<String> h = new ArrayList<>();
         h.add("");
@@ -146,15 +147,15 @@ public final class TextRenderer {
         TextTable t = new TextTable(h);
         for (Comparison.Row r : c.rows()) {
             List<String> cells = new ArrayList<>();
-            cells.add(r.differs() ? "≠" : "");
+            cells.add(r.differs() ? "*" : "");
             cells.add(r.label());
             cells.addAll(r.cells());
             t.row(cells);
         }
-        return "Comparison of " + c.runs().size() + " runs (≠ = the row differs between runs)\n" + t;
+        return "Comparison of " + c.runs().size() + " runs (* = the row differs between runs)\n" + t;
     }
 
-    /** The sweep as a matrix: one row per point of the other axes, one column per value of the column axis; "≠" marks a cell that differs from the architecture. */
+    /** The sweep as a matrix: one row per point of the other axes, one column per value of the column axis; "!!" marks a cell that differs from the architecture. */
     public static String render(SweepResult r) {
         String colAxis = SvgRenderer.columnAxis(r);
         List<String> cols = SvgRenderer.columns(r, colAxis);
@@ -166,12 +167,12 @@ public final class TextRenderer {
             List<String> cells = new ArrayList<>(row.getKey());
             for (String c : cols) {
                 SweepResult.Cell cell = row.getValue().get(c);
-                cells.add(cell == null ? "" : (cell.differs() ? "≠ " : "  ") + cell.outcome()
+                cells.add(cell == null ? "" : (cell.differs() ? "!! " : "   ") + cell.outcome()
                         + (cell.differs() ? " (arch: " + cell.architecture() + ")" : ""));
             }
             t.row(cells);
         }
-        return String.format("Sweep: %d points, %d differ from the architecture (≠)%s%n", r.size(), r.differences().size(),
+        return String.format("Sweep: %d points, %d differ from the architecture (!!)%s%n", r.size(), r.differences().size(),
                 fixed.isEmpty() ? "" : "; every cell: " + fixed) + t;
     }
 }
