@@ -25,8 +25,10 @@ import java.util.Map;
 public final class Guest {
     /** Where the guest's code starts (the start of guest RAM, IPA 0x4000_0000). */
     public static final long BASE = GuestImage.RAM_BASE;
+    /** SP_EL1 of an assembled guest: the top of the DSL's 1 MiB of RAM, less a page. */
+    public static final long STACK = BASE + 0xF_F000L;
     /** SP_EL0 for EL0 code: 64 KiB below SP_EL1. */
-    public static final long EL0_STACK = GuestImage.DEFAULT_STACK - 0x1_0000L;
+    public static final long EL0_STACK = STACK - 0x1_0000L;
 
     /** The routing inputs the guest's macros set, as the DSL tracked them in program order; {@code oslk} null = the reset value. */
     public record Inputs(Boolean oslk, boolean dlk, boolean kde, boolean mde, boolean d, int el) {
@@ -230,7 +232,7 @@ public final class Guest {
         GuestImage image;
         Listing listing;
         if (code.vectors != null) {
-            image = GuestImage.of(p);
+            image = GuestImage.of(p).withStack(STACK);
             listing = listing(p);
         } else {
             if (p.end() > VECTORS)
@@ -240,7 +242,7 @@ public final class Guest {
             symbols.putAll(p.symbols());
             long entry = p.symbol("_start");
             image = new GuestImage(new ElfImage(entry, List.of(new ElfImage.Segment(p.base(), p.bytes()),
-                    new ElfImage.Segment(RUNTIME.base(), RUNTIME.bytes()))), entry, GuestImage.DEFAULT_STACK, symbols);
+                    new ElfImage.Segment(RUNTIME.base(), RUNTIME.bytes()))), entry, STACK, symbols);
             List<Listing.Line> l = new ArrayList<>(listing(p).lines());
             l.addAll(RUNTIME_LISTING.lines());
             listing = new Listing(l, symbols);

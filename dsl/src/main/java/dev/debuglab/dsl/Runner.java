@@ -93,8 +93,16 @@ final class Runner {
 
     // --- KVM + VMM ----------------------------------------------------------------------------------------
 
-    static Vmm vmm(KvmVersion v, boolean qemu, QemuPolicy policy, boolean dss) {
-        return qemu ? new QemuVmm(v, policy) : new KvmtoolVmm(v, dss);
+    /**
+     * The DSL's VMs have 1 MiB of RAM: a DSL guest (code, data, the runtime at +64 KiB, the stacks below 1 MiB) fits,
+     * and a VM is created in a fraction of the time of the VMMs' 8 MiB default (the RAM array dominates a short run).
+     * An ELF guest gets the default.
+     */
+    static final int DSL_RAM = 1 << 20;
+
+    static Vmm vmm(KvmVersion v, boolean qemu, QemuPolicy policy, boolean dss, int ram) {
+        dev.debuglab.emulator.kvm.VmConfig c = Vmm.DEFAULT_CONFIG.withRamSize(ram);
+        return qemu ? new QemuVmm(v, policy, c) : new KvmtoolVmm(v, dss, c);
     }
 
     /** Routing events kept per run (a guest that loops on an exception would otherwise fill the heap). */
@@ -108,7 +116,8 @@ final class Runner {
     /** {@code trace} false: without KVM's trace (the VMM's decisions only), for sweeps. */
     static LabRun kvm(Guest g, KvmVersion version, boolean qemu, QemuPolicy policy, boolean dss, List<String> requests,
                       Stages.MigrationPoint migration, long budget, RunConfig config, boolean trace) {
-        Vmm src = vmm(version, qemu, policy, dss);
+        int ram = g.image().stackPointer() <= Guest.BASE + DSL_RAM ? DSL_RAM : Vmm.DEFAULT_CONFIG.ramSize();
+        Vmm src = vmm(version, qemu, policy, dss, ram);
         src.traceKvm(trace);
         src.load(g.image());
         if (qemu && !requests.isEmpty()) {
@@ -136,7 +145,7 @@ final class Runner {
                         "migration " + migration + " did not happen: the run ended first (" + paused.outcome() + ")", RoutingEvent.NO_ESR,
                         paused.pc(), RoutingEvent.NO_FAR));
             } else {
-                Vmm dst = vmm(Stages.version(migration.version()), qemu, policy, dss);
+                Vmm dst = vmm(Stages.version(migration.version()), qemu, policy, dss, ram);
                 dst.traceKvm(trace);
                 Migration.LoadResult lr = Migration.migrate(src, dst);
                 events.add(new RoutingEvent.VmmDecision(paused.pc(), RoutingEvent.VmmDecisionKind.MIGRATED, vmmName,
