@@ -65,6 +65,13 @@ echo "== KVMST-USER-SS: the debug-exceptions selftest's userspace single-step, 1
 (cd "$ROOT" && mvn -q -B -pl emulator test -Ddebuglab.buildDir="$BUILD_DIR" -Dsurefire.failIfNoSpecifiedTests=false \
   -Dtest='DebugExceptionsSelftestTest#KVMST_USER_SS_FULL' -Ddebuglab.kvmst.full=true) >&2 && echo "KVMST-USER-SS: 10,000 iterations passed on 5.15, v2, 5.18, 6.1, 6.14"
 
+echo "== DSL: a 100-instruction debug scenario under KVM 6.1 + QEMU (warm, in process), a sweep of scenarios, the same scenario as one QEMU process" >&2
+DSL_N=100000; [ $QUICK = 1 ] && DSL_N=20000
+java -XX:+UseParallelGC -cp "$CP:$ROOT/dsl/$BUILD_DIR/debuglab-dsl-0.1.0-SNAPSHOT.jar" dev.debuglab.bench.DslBench $DSL_N "$OUT/dsl-scenario.elf"
+DSL_Q=$(for _ in 1 2 3; do t0=$(date +%s.%N); qemu-system-aarch64 -M virt -cpu max -nographic -semihosting-config enable=on,target=native \
+  -kernel "$OUT/dsl-scenario.elf" </dev/null >/dev/null 2>&1; t1=$(date +%s.%N); echo "$t0 $t1" | awk '{print $2-$1}'; done | sort -n | head -1)
+echo "DSL scenario as one QEMU TCG bare-metal process (EL1, start-up included): ${DSL_Q}s (best of 3)"
+
 echo "== fuzz: $FUZZ random words" >&2
 (cd "$ROOT" && mvn -q -B -pl emulator test -Ddebuglab.buildDir="$BUILD_DIR" -Dsurefire.failIfNoSpecifiedTests=false -Dtest=RandomWordFuzzTest -Ddebuglab.fuzz.words=$FUZZ \
   -Ddebuglab.fuzz.seed=$RANDOM$RANDOM) >&2 && echo "fuzz: $FUZZ words, no escape, all architectural"
