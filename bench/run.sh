@@ -61,10 +61,6 @@ echo "debug-heavy loop   DebugLab: $OURS_DBG"
 echo "                   QEMU:     $QEMU_DBG_ITS M loop iterations/s (N=$QEMU_DBG_N: ${QD}s, start-up ${QD0}s)"
 echo "                   ratio DebugLab/QEMU: $(awk -v a=$OURS_DBG_ITS -v b=$QEMU_DBG_ITS 'BEGIN{printf "%.3f", a/b}')"
 
-echo "== KVMST-USER-SS: the debug-exceptions selftest's userspace single-step, 10,000 iterations per kernel version" >&2
-(cd "$ROOT" && mvn -q -B -pl emulator test -Ddebuglab.buildDir="$BUILD_DIR" -Dsurefire.failIfNoSpecifiedTests=false \
-  -Dtest='DebugExceptionsSelftestTest#KVMST_USER_SS_FULL' -Ddebuglab.kvmst.full=true) >&2 && echo "KVMST-USER-SS: 10,000 iterations passed on 5.15, v2, 5.18, 6.1, 6.14"
-
 echo "== DSL: a 100-instruction debug scenario under KVM 6.1 + QEMU (warm, in process), a sweep of scenarios, the same scenario as one QEMU process" >&2
 DSL_N=100000; [ $QUICK = 1 ] && DSL_N=20000
 java -XX:+UseParallelGC -cp "$CP:$ROOT/dsl/$BUILD_DIR/debuglab-dsl-0.1.0-SNAPSHOT.jar" dev.debuglab.bench.DslBench $DSL_N "$OUT/dsl-scenario.elf"
