@@ -54,16 +54,26 @@ public final class Interpreter {
         InstructionCache cache = InstructionCache.of(cpu.mem);
         long n = 0;
         while (n < maxInstructions && !cpu.halted) {
+            long left = maxInstructions - n;
             // (a single boundary, as in step, is not worth building a block for)
-            if (blocks && !cpu.debugChecks && !cpu.il && maxInstructions - n > 1) {
-                long done = runBlocks(cpu, cache, maxInstructions - n);
-                n += done;
-                if (done > 0) continue;
-            }
-            n++;
-            boundary(cpu, cache);
+            long done = blocks && !cpu.debugChecks && !cpu.il && left > 1 ? runBlocks(cpu, cache, left) : 0;
+            n += done > 0 ? done : runOneByOne(cpu, cache, left, blocks);
         }
         cpu.instructionsRetired += n;
+        return n;
+    }
+
+    /**
+     * The one-instruction loop: at least one boundary, and more while a debug check is armed or
+     * PSTATE.IL is set (or blocks are off), up to {@code budget}; returns how many. A loop of its
+     * own, so that the JIT compiles the debug-heavy case apart from the block path.
+     */
+    private static long runOneByOne(Cpu cpu, InstructionCache cache, long budget, boolean blocks) {
+        long n = 0;
+        do {
+            n++;
+            boundary(cpu, cache);
+        } while (n < budget && !cpu.halted && (cpu.debugChecks || cpu.il || !blocks));
         return n;
     }
 
