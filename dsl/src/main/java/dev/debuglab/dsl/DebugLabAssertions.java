@@ -1,5 +1,6 @@
 package dev.debuglab.dsl;
 
+import dev.debuglab.emulator.sysreg.RegisterFields.ESR;
 import dev.debuglab.emulator.arch.Syndrome;
 import dev.debuglab.emulator.guest.GuestLog;
 import java.util.ArrayList;
@@ -45,7 +46,7 @@ public final class DebugLabAssertions {
     /** One exception as the assertions see it. */
     record Taken(Where where, int fromEl, long esr, long elr, long far, String text) {
         int ec() {
-            return (int) (esr >>> 26) & 0x3F;
+            return (int) ESR.EC.get(esr);
         }
     }
 

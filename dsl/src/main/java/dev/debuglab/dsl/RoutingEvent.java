@@ -1,5 +1,7 @@
 package dev.debuglab.dsl;
 
+import dev.debuglab.emulator.sysreg.RegisterFields.ESR;
+import dev.debuglab.emulator.sysreg.RegisterFields.MDSCR_EL1;
 import dev.debuglab.emulator.arch.Syndrome;
 
 /**
@@ -44,7 +46,7 @@ public sealed interface RoutingEvent {
 
     /** ESR.EC (bits 31:26), or -1 without a syndrome. */
     default int ec() {
-        return hasSyndrome() ? (int) (esr() >>> 26) & 0x3F : -1;
+        return hasSyndrome() ? (int) ESR.EC.get(esr()) : -1;
     }
 
     /** ESR.ISS (bits 24:0), or -1 without a syndrome. */
@@ -109,7 +111,7 @@ public sealed interface RoutingEvent {
         public String what() {
             return String.format("enter guest (%s): MDCR_EL2.TDE %d TDA %d TDOSA %d, HW MDSCR_EL1 0x%X (MDE %d KDE %d SS %d), "
                             + "OSLK %d, guest_debug %s, comparators %s", row, tde ? 1 : 0, tda ? 1 : 0, tdosa ? 1 : 0, hwMdscr,
-                    (hwMdscr >>> 15) & 1, (hwMdscr >>> 13) & 1, hwMdscr & 1, osLocked ? 1 : 0, guestDebug, comparators);
+                    MDSCR_EL1.MDE.get(hwMdscr), MDSCR_EL1.KDE.get(hwMdscr), MDSCR_EL1.SS.get(hwMdscr), osLocked ? 1 : 0, guestDebug, comparators);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.debuglab.dsl;
 
+import dev.debuglab.emulator.sysreg.RegisterFields.MDSCR_EL1;
 import dev.debuglab.emulator.arch.ExceptionClass;
 import dev.debuglab.emulator.guest.GuestLog;
 import dev.debuglab.emulator.guest.StandardVectors;
@@ -289,7 +290,7 @@ final class Runner {
             if (stopped) continue;
             String why = entry == null ? "no guest entry was traced"
                     : entry.osLocked() ? "suppressed: OSLK = 1 (the guest's OS Lock; KVM's debug setup " + entry.row() + ")"
-                    : !kind.equals("step") && ((entry.hwMdscr() >>> 15) & 1) == 0 ? "hardware MDSCR_EL1.MDE = 0 in KVM's debug setup " + entry.row()
+                    : !kind.equals("step") && !MDSCR_EL1.MDE.isSet(entry.hwMdscr()) ? "hardware MDSCR_EL1.MDE = 0 in KVM's debug setup " + entry.row()
                     : "not reached, or consumed before the VMM (see the KVM events)";
             out.add(new RoutingEvent.NotGenerated(addr, 1, "userspace " + r, why));
         }
@@ -307,8 +308,8 @@ final class Runner {
             return what + " suppressed: OSLK = 1 (" + src + ")";
         }
         if (in.dlk()) return what + " suppressed: OS Double Lock (OSDLR_EL1.DLK = 1, DBGPRCR_EL1.CORENPDRQ = 0)";
-        long mdscr = kvm ? entry.hwMdscr() : (in.mde() ? 1L << 15 : 0) | (in.kde() ? 1L << 13 : 0);
-        boolean mde = ((mdscr >>> 15) & 1) != 0, kde = ((mdscr >>> 13) & 1) != 0;
+        long mdscr = kvm ? entry.hwMdscr() : MDSCR_EL1.MDE.of(in.mde() ? 1 : 0) | MDSCR_EL1.KDE.of(in.kde() ? 1 : 0);
+        boolean mde = MDSCR_EL1.MDE.isSet(mdscr), kde = MDSCR_EL1.KDE.isSet(mdscr);
         if (!what.equals("step") && !mde)
             return what + " disabled: MDSCR_EL1.MDE = 0" + (kvm && in.mde() ? " in the hardware (KVM's debug setup " + entry.row() + ")" : "");
         int elD = (kvm ? entry.tde() : tde) ? 2 : 1;

@@ -1,5 +1,6 @@
 package dev.debuglab.dsl.render;
 
+import dev.debuglab.emulator.sysreg.RegisterFields.ESR;
 import dev.debuglab.emulator.arch.ExceptionClass;
 import dev.debuglab.emulator.arch.Syndrome;
 import java.util.Arrays;
@@ -23,7 +24,7 @@ public record Esr(long value, int ec, String shortName, String name, List<String
     }
 
     public static Esr of(long esr) {
-        int ec = (int) (esr >>> 26) & 0x3F;
+        int ec = (int) ESR.EC.get(esr);
         String described = Syndrome.describe(esr);
         // "EC 0x3C BRK instruction (AArch64), IL 1, comment #0x42"
         String[] parts = described.split(", ");
