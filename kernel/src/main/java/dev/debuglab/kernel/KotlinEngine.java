@@ -1,0 +1,219 @@
+package dev.debuglab.kernel;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import javax.script.ScriptEngine;
+import javax.script.ScriptEngineManager;
+import javax.script.ScriptException;
+
+/**
+ * Kotlin cells through kotlin-scripting-jsr223 (one REPL engine per session: a {@code val} of one cell is visible in
+ * the next). Creating the engine and compiling the first snippet takes seconds, so {@link #warmUp()} does both on a
+ * background thread when the kernel starts. Each cell runs on a thread of its own, so that an interrupt can stop a
+ * runaway cell (interrupt, wait, then {@code Thread.stop}, which JDK 17 still honours).
+ */
+final class KotlinEngine {
+    /** The default import header: the same as {@code ./debuglab run} .kts scripts (dsl.cli.Imports). */
+    static final List<String> IMPORTS = List.of(
+            "import dev.debuglab.dsl.*",
+            "import dev.debuglab.dsl.kotlin.*",
+            "import dev.debuglab.emulator.kvm.KvmVersion",
+            "import dev.debuglab.emulator.kvm.Step",
+            "import dev.debuglab.emulator.vmm.QemuPolicy");
+
+    /** "(ScriptingHost..._Line_3.kts:2:14)" in the engine's compile messages. */
+    private static final Pattern LOCATION = Pattern.compile("\\s*\\([^()]*_Line_\\d+\\.kts:(\\d+):(\\d+)\\)");
+    private static final Pattern SCRIPT_FILE = Pattern.compile(".*_Line_\\d+\\.kts");
+    /** A top-level {@code val name} / {@code var name} at the start of a line. */
+    private static final Pattern DECLARATION = Pattern.compile("^(?:val|var)\\s+([A-Za-z_][A-Za-z0-9_]*)\\b", Pattern.MULTILINE);
+
+    private final FutureTask<ScriptEngine> creation = new FutureTask<>(KotlinEngine::create);
+    private volatile Thread running;
+    private volatile boolean stopped;
+    /** What was last bound into the engine under each name (so an unchanged value is not bound again). */
+    private final Map<String, Object> bound = new LinkedHashMap<>();
+
+    /** Creates the engine and compiles a first snippet on a background thread (idempotent). */
+    void warmUp() {
+        Thread t = new Thread(creation, "kotlin-warmup");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private static ScriptEngine create() throws ScriptException {
+        ScriptEngine engine = new ScriptEngineManager(KotlinEngine.class.getClassLoader()).getEngineByExtension("kts");
+        if (engine == null) throw new IllegalStateException("no Kotlin script engine on the class path (kotlin-scripting-jsr223)");
+        engine.eval(String.join("\n", IMPORTS));
+        engine.eval("Lab.guest().nop().build()"); // compiles against the DSL once: the first user cell is warm
+        return engine;
+    }
+
+    private ScriptEngine engine() throws JavaEngine.CellFailure {
+        creation.run(); // no-op when the warm-up thread already ran (or is running) it
+        try {
+            return creation.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new JavaEngine.CellFailure(new Output.Error("Interrupted", "interrupted while the Kotlin engine started", List.of("Interrupted")));
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            String msg = "the Kotlin engine did not start: " + c;
+            throw new JavaEngine.CellFailure(new Output.Error("KotlinUnavailable", msg, List.of("KotlinUnavailable: " + msg)));
+        }
+    }
+
+    boolean started() {
+        return creation.isDone();
+    }
+
+    /** Binds the Java session's variables that Kotlin can use: DSL and emulator values, boxed primitives, strings. */
+    void bind(Map<String, Object> javaVariables) throws JavaEngine.CellFailure {
+        ScriptEngine engine = engine();
+        for (Map.Entry<String, Object> e : javaVariables.entrySet()) {
+            Object v = e.getValue();
+            if (!shareable(v)) continue;
+            if (bound.containsKey(e.getKey()) && bound.get(e.getKey()) == v) continue;
+            engine.put(e.getKey(), v);
+            bound.put(e.getKey(), v);
+        }
+    }
+
+    /** The values the DSL's sharing covers: DSL/emulator objects, strings and boxed primitives. */
+    static boolean shareable(Object v) {
+        if (v == null) return false;
+        Class<?> c = v.getClass();
+        if (v instanceof String || v instanceof Number && c.getName().startsWith("java.lang.") || v instanceof Boolean || v instanceof Character) return true;
+        return c.getName().startsWith("dev.debuglab.") && java.lang.reflect.Modifier.isPublic(c.getModifiers()) && !c.isAnonymousClass();
+    }
+
+    /** Evaluates a Kotlin cell; returns its last expression's value or {@link JavaEngine#NO_VALUE}. */
+    Object eval(String cell) throws JavaEngine.CellFailure {
+        ScriptEngine engine = engine();
+        stopped = false;
+        Object[] result = new Object[1];
+        Throwable[] failure = new Throwable[1];
+        Thread t = new Thread(() -> {
+            try {
+                result[0] = engine.eval(cell);
+            } catch (Throwable e) {
+                failure[0] = e;
+            }
+        }, "kotlin-cell");
+        t.setDaemon(true);
+        running = t;
+        t.start();
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            stop();
+            Thread.currentThread().interrupt();
+        } finally {
+            running = null;
+        }
+        if (stopped) throw new JavaEngine.CellFailure(new Output.Error("Interrupted", "the cell was stopped at your request (interrupt)",
+                List.of("\u001b[0;31mInterrupted\u001b[0m: the cell was stopped at your request (interrupt)")));
+        if (failure[0] != null) throw new JavaEngine.CellFailure(error(cell, failure[0]));
+        Object v = result[0];
+        return v == null || v instanceof kotlin.Unit ? JavaEngine.NO_VALUE : v;
+    }
+
+    /** Values of the cell's top-level {@code val}/{@code var} declarations that Java cells can share. */
+    Map<String, Object> declaredValues(String cell) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        List<String> names = new ArrayList<>();
+        Matcher m = DECLARATION.matcher(cell);
+        while (m.find()) if (!names.contains(m.group(1))) names.add(m.group(1));
+        if (names.isEmpty() || !creation.isDone()) return out;
+        try {
+            ScriptEngine engine = creation.get();
+            Object list = engine.eval("listOf<Any?>(" + String.join(", ", names) + ")");
+            if (list instanceof List<?> values) {
+                for (int i = 0; i < names.size() && i < values.size(); i++) {
+                    Object v = values.get(i);
+                    if (shareable(v)) {
+                        out.put(names.get(i), v);
+                        bound.put(names.get(i), v); // Kotlin has it already under this name
+                    }
+                }
+            }
+        } catch (ScriptException | InterruptedException | ExecutionException | RuntimeException e) {
+            // a declaration inside a block or a private one: nothing to share
+        }
+        return out;
+    }
+
+    /** Stops the running cell: interrupt, wait 100 ms, then Thread.stop (JDK 17; kotlin-jupyter does the same). */
+    @SuppressWarnings({"deprecation", "removal"})
+    void stop() {
+        Thread t = running;
+        if (t == null) return;
+        stopped = true;
+        t.interrupt();
+        try {
+            t.join(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (t.isAlive()) t.stop();
+    }
+
+    private static Output.Error error(String cell, Throwable e) {
+        Throwable cause = e.getCause();
+        if (e instanceof ScriptException && cause != null && cause != e && !(cause instanceof ScriptException)) {
+            String cn = cause.getClass().getName();
+            String simple = cn.substring(cn.lastIndexOf('.') + 1);
+            String msg = cause.getMessage() == null ? "" : cause.getMessage();
+            List<String> tb = new ArrayList<>();
+            tb.add("\u001b[0;31m" + simple + "\u001b[0m" + (msg.isEmpty() ? "" : ": " + msg));
+            int library = 0;
+            for (StackTraceElement f : cause.getStackTrace()) {
+                if (f.getFileName() != null && SCRIPT_FILE.matcher(f.getFileName()).matches() && f.getLineNumber() > 0) {
+                    tb.add("    at cell line " + f.getLineNumber() + ": " + JavaEngine.lineText(cell, f.getLineNumber()).strip());
+                    break;
+                }
+                String c = f.getClassName();
+                if (c.startsWith("jdk.internal.") || c.startsWith("java.lang.reflect.") || c.startsWith("kotlin.script.")) continue;
+                if (library++ < 8) tb.add("    at " + f);
+            }
+            return new Output.Error(simple, msg, tb);
+        }
+        if (!(e instanceof ScriptException)) {
+            String simple = e.getClass().getSimpleName();
+            return new Output.Error(simple, String.valueOf(e.getMessage()), List.of(simple + ": " + e.getMessage()));
+        }
+        String message = e.getMessage() == null ? "the cell does not compile" : e.getMessage();
+        List<String> problems = new ArrayList<>();
+        int firstLine = 0;
+        for (String l : message.split("\n")) {
+            Matcher m = LOCATION.matcher(l);
+            if (m.find()) {
+                String problem = (l.substring(0, m.start()) + l.substring(m.end())).replaceFirst("^(Error: )?", "").replaceFirst("^ERROR ", "").strip();
+                int line = Integer.parseInt(m.group(1));
+                if (firstLine == 0) firstLine = line;
+                problems.add("line " + line + ": " + problem);
+            }
+        }
+        if (problems.isEmpty()) problems.add(message.strip().replaceFirst("^ERROR ", "").split("\n")[0]);
+        List<String> tb = new ArrayList<>();
+        tb.add("\u001b[0;31mCompileError\u001b[0m: " + problems.get(0));
+        if (firstLine > 0) tb.add("    at cell line " + firstLine + ": " + JavaEngine.lineText(cell, firstLine).strip());
+        for (int i = 1; i < problems.size(); i++) tb.add("    " + problems.get(i));
+        return new Output.Error("CompileError", problems.get(0), tb);
+    }
+
+    /** Names the Kotlin cells declared (for completion in the Kotlin kernelspec). */
+    static List<String> declaredNames(String code) {
+        List<String> names = new ArrayList<>();
+        Matcher m = DECLARATION.matcher(code);
+        while (m.find()) names.add(m.group(1));
+        return names;
+    }
+
+}
