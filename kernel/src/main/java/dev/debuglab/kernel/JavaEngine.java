@@ -341,7 +341,8 @@ final class JavaEngine implements AutoCloseable {
                 int[] base = snippetLines.get(file.substring(1));
                 if (base != null && f.getLineNumber() > 0) {
                     int line = base[0] + f.getLineNumber() - 1;
-                    String in = f.getMethodName().equals("do_it$") ? "" : " (in " + f.getMethodName() + ")";
+                    String m = f.getMethodName();
+                    String in = m == null || m.isEmpty() || m.equals("do_it$") ? "" : " (in " + m + ")";
                     tb.add("    at cell line " + line + in + ": " + lineText(cell, line).strip());
                 } else {
                     tb.add("    at an earlier cell's " + f.getMethodName() + " (snippet " + file + ", line " + f.getLineNumber() + ")");

@@ -1,0 +1,117 @@
+package dev.debuglab.kernel;
+
+import java.nio.charset.StandardCharsets;
+import java.security.InvalidKeyException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+
+import io.github.spencerpark.jupyter.messages.HMACGenerator;
+
+/**
+ * The Jupyter wire format: {@code [identities..., "<IDS|MSG>", signature, header, parent_header, metadata, content,
+ * buffers...]}, signed with HMAC over the four JSON frames (the base kernel's {@link HMACGenerator}, the scheme and
+ * key of the connection file). Verification compares in constant time.
+ */
+final class Wire {
+    static final String DELIMITER = "<IDS|MSG>";
+    static final String PROTOCOL_VERSION = "5.3";
+    private static final byte[] DELIMITER_BYTES = DELIMITER.getBytes(StandardCharsets.US_ASCII);
+    private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX");
+
+    /** A received or outgoing message. {@code identities} route a reply on a ROUTER socket. */
+    record Message(List<byte[]> identities, JsonObject header, JsonObject parentHeader, JsonObject metadata, JsonObject content) {
+        String type() {
+            return header.has("msg_type") ? header.get("msg_type").getAsString() : "";
+        }
+    }
+
+    /** A message that cannot be read or whose signature is wrong; the reason goes to the log, the message is dropped. */
+    static final class Rejected extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        Rejected(String reason) {
+            super(reason, null, false, false);
+        }
+    }
+
+    private final HMACGenerator hmac;
+    private final boolean signed;
+    final String session = UUID.randomUUID().toString();
+
+    Wire(String scheme, String key) throws NoSuchAlgorithmException, InvalidKeyException {
+        signed = key != null && !key.isEmpty();
+        hmac = signed ? new HMACGenerator(scheme, key) : HMACGenerator.NO_AUTH_INSTANCE;
+    }
+
+    String sign(byte[]... frames) {
+        return signed ? hmac.calculateSignature(frames) : "";
+    }
+
+    Message decode(List<byte[]> frames) throws Rejected {
+        int d = -1;
+        for (int i = 0; i < frames.size(); i++) {
+            if (MessageDigest.isEqual(frames.get(i), DELIMITER_BYTES)) {
+                d = i;
+                break;
+            }
+        }
+        if (d < 0) throw new Rejected("no <IDS|MSG> delimiter");
+        if (frames.size() < d + 6) throw new Rejected("fewer than the 5 frames after the delimiter");
+        byte[] signature = frames.get(d + 1);
+        byte[] h = frames.get(d + 2), p = frames.get(d + 3), m = frames.get(d + 4), c = frames.get(d + 5);
+        if (signed) {
+            byte[] expected = sign(h, p, m, c).getBytes(StandardCharsets.US_ASCII);
+            if (signature.length == 0) throw new Rejected("unsigned message");
+            if (!MessageDigest.isEqual(expected, signature)) throw new Rejected("wrong HMAC signature");
+        }
+        try {
+            JsonObject header = object(h), parent = object(p), metadata = object(m), content = object(c);
+            if (!header.has("msg_type") || !header.get("msg_type").isJsonPrimitive()) throw new Rejected("header without msg_type");
+            return new Message(new ArrayList<>(frames.subList(0, d)), header, parent, metadata, content);
+        } catch (RuntimeException e) {
+            throw new Rejected("malformed JSON (" + e.getMessage() + ")");
+        }
+    }
+
+    private static JsonObject object(byte[] json) {
+        String s = new String(json, StandardCharsets.UTF_8);
+        if (s.isBlank()) return new JsonObject();
+        return JsonParser.parseString(s).getAsJsonObject();
+    }
+
+    JsonObject header(String type) {
+        JsonObject h = new JsonObject();
+        h.addProperty("msg_id", UUID.randomUUID().toString());
+        h.addProperty("session", session);
+        h.addProperty("username", "debuglab");
+        h.addProperty("date", OffsetDateTime.now(ZoneOffset.UTC).format(DATE));
+        h.addProperty("msg_type", type);
+        h.addProperty("version", PROTOCOL_VERSION);
+        return h;
+    }
+
+    /** The frames of a message of {@code type} answering {@code parent} (null: no parent). */
+    List<byte[]> encode(List<byte[]> identities, String type, JsonObject parentHeader, JsonObject content) {
+        byte[] h = header(type).toString().getBytes(StandardCharsets.UTF_8);
+        byte[] p = (parentHeader == null ? new JsonObject() : parentHeader).toString().getBytes(StandardCharsets.UTF_8);
+        byte[] m = "{}".getBytes(StandardCharsets.UTF_8);
+        byte[] c = content.toString().getBytes(StandardCharsets.UTF_8);
+        List<byte[]> frames = new ArrayList<>(identities);
+        frames.add(DELIMITER_BYTES);
+        frames.add(sign(h, p, m, c).getBytes(StandardCharsets.US_ASCII));
+        frames.add(h);
+        frames.add(p);
+        frames.add(m);
+        frames.add(c);
+        return frames;
+    }
+}
