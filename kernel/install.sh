@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# Installs the two DebugLab kernelspecs (called by ./debuglab install and ./debuglab notebook).
+#   kernel/install.sh [--user (default) | --prefix P | --sys-prefix] [--if-missing]
+# Builds the kernel's runnable jar when it is missing or older than a source file, copies it to
+# DATA/debuglab/debuglab-kernel.jar and installs debuglab-java ("DebugLab (Java)") and debuglab-kotlin
+# ("DebugLab (Kotlin)") under DATA/kernels, where DATA is ~/.local/share/jupyter (--user),
+# P/share/jupyter (--prefix P) or Python's sys.prefix/share/jupyter (--sys-prefix); through
+# `jupyter kernelspec install` when it is there, else by writing the folders.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BUILT="$ROOT/kernel/target/debuglab-kernel-0.1.0-SNAPSHOT-all.jar"
+PY=/usr/bin/python3
+die() { echo "debuglab install: $*" >&2; exit 2; }
+
+mode=user prefix="" if_missing=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --user) mode=user ;;
+    --sys-prefix) mode=sys-prefix ;;
+    --prefix) [ $# -ge 2 ] || die "--prefix needs a folder, e.g. --prefix /usr/local"; mode=prefix; prefix="$2"; shift ;;
+    --prefix=*) mode=prefix; prefix="${1#--prefix=}" ;;
+    --if-missing) if_missing=1 ;;
+    -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) die "unknown option '$1'; use --user (default), --prefix P or --sys-prefix" ;;
+  esac
+  shift
+done
+
+case "$mode" in
+  user) data="${JUPYTER_DATA_DIR:-$HOME/.local/share/jupyter}" ;;
+  prefix) mkdir -p "$prefix" || die "cannot create $prefix"; data="$(cd "$prefix" && pwd)/share/jupyter" ;;
+  sys-prefix)
+    [ -x "$PY" ] || die "--sys-prefix needs Debian's python3 (apt-get install python3)"
+    data="$("$PY" -c 'import sys; print(sys.prefix)')/share/jupyter" ;;
+esac
+jar="$data/debuglab/debuglab-kernel.jar"
+
+stale() {
+  [ -f "$BUILT" ] || return 0
+  [ -n "$(find "$ROOT/pom.xml" "$ROOT/emulator/pom.xml" "$ROOT/emulator/src/main" "$ROOT/dsl/pom.xml" "$ROOT/dsl/src/main" \
+      "$ROOT/kernel/pom.xml" "$ROOT/kernel/src/main" -newer "$BUILT" -print -quit 2>/dev/null)" ]
+}
+
+if [ "$if_missing" = 1 ] && [ -f "$jar" ] && [ -f "$data/kernels/debuglab-java/kernel.json" ] \
+    && [ -f "$data/kernels/debuglab-kotlin/kernel.json" ] && ! stale && ! [ "$BUILT" -nt "$jar" ]; then
+  exit 0
+fi
+
+if stale; then
+  command -v mvn >/dev/null 2>&1 || die "Maven is not installed; run ./debuglab setup (or apt-get install maven)"
+  echo "debuglab: building the Jupyter kernel (mvn package)" >&2
+  (cd "$ROOT" && mvn -q -B -pl kernel -am package -DskipTests -Ddebuglab.buildDir=target) >&2 \
+    || die "the build failed; see the Maven output above"
+fi
+
+java_bin="$(command -v java || true)"
+[ -n "$java_bin" ] || die "java is not installed; run ./debuglab setup (or apt-get install openjdk-17-jdk-headless)"
+java_bin="$(readlink -f "$java_bin")"
+
+mkdir -p "$data/debuglab" || die "cannot write $data (use --user, or run as root for --sys-prefix)"
+cp "$BUILT" "$jar.tmp" && mv "$jar.tmp" "$jar"
+
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+for lang in java kotlin; do
+  name="debuglab-$lang"
+  if [ "$lang" = java ]; then display="DebugLab (Java)"; else display="DebugLab (Kotlin)"; fi
+  mkdir -p "$tmp/$name"
+  cp "$ROOT/kernel/src/main/kernelspec/logo-32x32.png" "$ROOT/kernel/src/main/kernelspec/logo-64x64.png" "$tmp/$name/"
+  # -Djava.security.manager=allow: the kernel refuses System.exit in a cell through a SecurityManager (JDK 17).
+  cat > "$tmp/$name/kernel.json" <<JSON
+{
+  "argv": ["$java_bin", "-Djava.security.manager=allow", "-XX:+UseSerialGC",
+           "-jar", "$jar", "--language", "$lang", "{connection_file}"],
+  "display_name": "$display",
+  "language": "$lang",
+  "interrupt_mode": "message",
+  "metadata": {"debugger": false}
+}
+JSON
+  if command -v jupyter-kernelspec >/dev/null 2>&1; then
+    case "$mode" in
+      user) jupyter-kernelspec install --user --name "$name" "$tmp/$name" >/dev/null 2>&1 \
+              || die "jupyter kernelspec install --user failed" ;;
+      prefix) jupyter-kernelspec install --prefix "$(cd "$prefix" && pwd)" --name "$name" "$tmp/$name" >/dev/null 2>&1 \
+              || die "jupyter kernelspec install --prefix $prefix failed" ;;
+      sys-prefix) jupyter-kernelspec install --sys-prefix --name "$name" "$tmp/$name" >/dev/null 2>&1 \
+              || die "jupyter kernelspec install --sys-prefix failed (as root?)" ;;
+    esac
+  else
+    rm -rf "$data/kernels/$name"
+    mkdir -p "$data/kernels"
+    cp -r "$tmp/$name" "$data/kernels/$name"
+  fi
+  echo "installed $name (\"$display\") in $data/kernels/$name" >&2
+done
+echo "kernel jar: $jar" >&2
