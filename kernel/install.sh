@@ -9,7 +9,8 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-BUILT="$ROOT/kernel/target/debuglab-kernel-0.1.0-SNAPSHOT-all.jar"
+# DEBUGLAB_KERNEL_JAR: install this already built jar (the Maven build installs its own for the kernel tests)
+BUILT="${DEBUGLAB_KERNEL_JAR:-$ROOT/kernel/target/debuglab-kernel-0.1.0-SNAPSHOT-all.jar}"
 PY=/usr/bin/python3
 die() { echo "debuglab install: $*" >&2; exit 2; }
 
@@ -37,6 +38,7 @@ esac
 jar="$data/debuglab/debuglab-kernel.jar"
 
 stale() {
+  [ -n "${DEBUGLAB_KERNEL_JAR:-}" ] && { [ -f "$BUILT" ] || die "DEBUGLAB_KERNEL_JAR: no file $BUILT"; return 1; }
   [ -f "$BUILT" ] || return 0
   [ -n "$(find "$ROOT/pom.xml" "$ROOT/emulator/pom.xml" "$ROOT/emulator/src/main" "$ROOT/dsl/pom.xml" "$ROOT/dsl/src/main" \
       "$ROOT/kernel/pom.xml" "$ROOT/kernel/src/main" -newer "$BUILT" -print -quit 2>/dev/null)" ]
