@@ -126,6 +126,18 @@ public final class Guest {
         return new Stages.KvmStage(this, version);
     }
 
+    /**
+     * Runs where the notebook session's defaults say ({@code %kvm 6.1}, {@code %vmm kvmtool}; {@link NotebookHooks}):
+     * under that KVM version and VMM, or on bare metal when no version is chosen (and outside a notebook).
+     */
+    public LabRun run() {
+        NotebookHooks.Session s = NotebookHooks.current();
+        String version = s == null ? null : s.defaultKvm();
+        if (version == null) return bareMetal().run();
+        Stages.KvmStage k = kvm(version);
+        return "kvmtool".equals(s.defaultVmm()) ? k.kvmtool().run() : k.qemu().run();
+    }
+
     /** The guest under QEMU on each version (and on bare metal first), side by side. */
     public Comparison compareAcross(String... versions) {
         if (versions.length == 0) throw new DslException("compareAcross(): name at least one version, e.g. compareAcross(\"5.15\", \"6.1\")");

@@ -212,6 +212,7 @@ public final class Sweep {
             throw new DslException("guestDebug" + guestDebug + " with versions(\"bare\") only: userspace debug requests need a VMM and bare metal has no VMM; "
                     + "add a KVM version, e.g. versions(\"bare\", \"6.1\"), or drop guestDebug");
         List<Point> pts = points();
+        Progress progress = this.progress != null ? this.progress : NotebookHooks.progress("sweep of " + pts.size() + " cells");
         long t0 = System.nanoTime();
         Map<String, Guest> guests = new ConcurrentHashMap<>();
         Map<String, String> architecture = new ConcurrentHashMap<>();
