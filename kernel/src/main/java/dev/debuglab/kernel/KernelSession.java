@@ -104,7 +104,9 @@ public final class KernelSession implements AutoCloseable {
             sink.emit(o);
         };
         CellContext previous = CellContext.CURRENT.get();
+        dev.debuglab.dsl.NotebookHooks.Session previousHooks = dev.debuglab.dsl.NotebookHooks.current();
         CellContext.CURRENT.set(context);
+        dev.debuglab.dsl.NotebookHooks.attach(context);
         context.sink = both;
         interrupted = false;
         running = true;
@@ -129,6 +131,7 @@ public final class KernelSession implements AutoCloseable {
             running = false;
             context.sink = null;
             CellContext.CURRENT.set(previous);
+            dev.debuglab.dsl.NotebookHooks.attach(previousHooks);
         }
     }
 
