@@ -117,6 +117,12 @@ final class JavaEngine implements AutoCloseable {
         }
     }
 
+    /** Compiles and runs a first statement (javac's first compile is the slow one), defining nothing. */
+    JavaEngine warm() {
+        shell.eval("{ dev.debuglab.dsl.Lab.guest(); }");
+        return this;
+    }
+
     /** The launcher's class path plus the jars (or folders) of the DSL, the emulator and this kernel. */
     private static List<String> defaultClasspath() {
         Set<String> out = new LinkedHashSet<>();
@@ -153,6 +159,8 @@ final class JavaEngine implements AutoCloseable {
      */
     Object eval(String cell) throws CellFailure {
         stopped = false;
+        Object fast = fastPath(cell);
+        if (fast != ConstantExpression.NOT_CONSTANT) return fast;
         Object value = NO_VALUE;
         String rest = cell;
         int offset = 0; // of rest in cell
@@ -182,6 +190,32 @@ final class JavaEngine implements AutoCloseable {
             rest = rest.substring(consumed);
         }
         return value;
+    }
+
+    private static final java.util.regex.Pattern IDENTIFIER = java.util.regex.Pattern.compile("\\s*([A-Za-z_][A-Za-z0-9_]*)\\s*;?\\s*");
+
+    /**
+     * A cell that is a constant expression ({@link ConstantExpression}) or the name of a variable needs no compiling:
+     * its value is computed or read here.
+     */
+    private Object fastPath(String cell) throws CellFailure {
+        java.util.regex.Matcher m = IDENTIFIER.matcher(cell);
+        if (m.matches()) {
+            String name = m.group(1);
+            if (name.equals("true") || name.equals("false") || name.equals("null")) return ConstantExpression.NOT_CONSTANT;
+            VarSnippet v = variable(name);
+            if (v == null) return ConstantExpression.NOT_CONSTANT;
+            Object o = valueOf(v);
+            return o == NO_VALUE ? ConstantExpression.NOT_CONSTANT : o;
+        }
+        try {
+            return ConstantExpression.eval(cell);
+        } catch (ArithmeticException e) {
+            int line = lineAt(cell, startOf(cell, null));
+            String msg = String.valueOf(e.getMessage());
+            throw new CellFailure(new Output.Error("ArithmeticException", msg, List.of(red("ArithmeticException") + ": " + msg,
+                    "    at cell line " + line + ": " + lineText(cell, line).strip())));
+        }
     }
 
     private Object evalSnippet(String cell, int line, String source) throws CellFailure {

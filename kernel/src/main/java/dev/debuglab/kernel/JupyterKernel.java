@@ -94,7 +94,6 @@ final class JupyterKernel {
         worker = new Thread(this::work, "debuglab-cells");
         worker.setDaemon(true);
         worker.start();
-        session.warmUp();
 
         publish("status", null, status("starting"));
         ZMQ.Poller poller = zmq.createPoller(3);
@@ -148,6 +147,9 @@ final class JupyterKernel {
             } catch (RuntimeException e) {
                 log("could not handle " + msg.type() + ": " + e);
             }
+            // The engines warm up once the client's first request (kernel_info, from wait_for_ready) is answered,
+            // so that JVM start and warm-up do not compete for the CPU before "ready".
+            session.warmUp();
         }
     }
 

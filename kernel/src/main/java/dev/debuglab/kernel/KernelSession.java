@@ -49,7 +49,7 @@ public final class KernelSession implements AutoCloseable {
 
     private final Language language;
     private final CellContext context = new CellContext();
-    private final FutureTask<JavaEngine> jshell = new FutureTask<>(JavaEngine::new);
+    private final FutureTask<JavaEngine> jshell = new FutureTask<>(() -> new JavaEngine().warm());
     private final KotlinEngine kotlin = new KotlinEngine();
     private final List<String[]> history = Collections.synchronizedList(new ArrayList<>()); // {count, code}
     private int executionCount;
@@ -73,15 +73,19 @@ public final class KernelSession implements AutoCloseable {
     }
 
     /** Starts the engines on background threads (the wire kernel calls this at start, so the first cells are warm). */
-    public KernelSession warmUp() {
-        if (language == Language.JAVA) {
-            Thread t = new Thread(jshell, "jshell-warmup");
-            t.setDaemon(true);
-            t.start();
-        }
-        kotlin.warmUp();
+    public synchronized KernelSession warmUp() {
+        if (warming) return this;
+        warming = true;
+        Thread t = new Thread(() -> {
+            if (language == Language.JAVA) jshell.run(); // JShell first: the Java kernel's first cell needs it
+            kotlin.warmUp(); // then Kotlin, so that the two do not share the CPU during the first Java cell
+        }, "debuglab-warmup");
+        t.setDaemon(true);
+        t.start();
         return this;
     }
+
+    private boolean warming;
 
     /** Runs a cell, storing it in the history. */
     public CellResult execute(String code) {

@@ -40,11 +40,9 @@ final class KotlinEngine {
     /** What was last bound into the engine under each name (so an unchanged value is not bound again). */
     private final Map<String, Object> bound = new LinkedHashMap<>();
 
-    /** Creates the engine and compiles a first snippet on a background thread (idempotent). */
+    /** Creates the engine and compiles a first snippet on the calling thread (idempotent; a warm-up thread calls it). */
     void warmUp() {
-        Thread t = new Thread(creation, "kotlin-warmup");
-        t.setDaemon(true);
-        t.start();
+        creation.run();
     }
 
     private static ScriptEngine create() throws ScriptException {
