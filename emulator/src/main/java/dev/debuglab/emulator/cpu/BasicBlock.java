@@ -107,6 +107,12 @@ final class BasicBlock {
 
     /** The role of {@code word}, whose predecoded op is {@code op}. */
     static Role role(int word, DecodedOp op) {
+        Role r = Predecoder.memoRole(word);
+        return r != null ? r : roleOf(word, op);
+    }
+
+    /** {@link #role}, worked out from the word's encoding. */
+    static Role roleOf(int word, DecodedOp op) {
         if (op == Predecoder.UNDEFINED || op instanceof HotOp h && !h.isStraight()) return Role.ENDS;
         Encoding e = Decoder.decode(word);
         if (e == null) return Role.ENDS;

@@ -30,7 +30,32 @@ public final class Predecoder {
         }
     };
 
+    /** A word and its op, as kept in {@link #MEMO}. */
+    private record Memo(int word, DecodedOp op, BasicBlock.Role role) {}
+
+    /**
+     * Recently predecoded words, direct-mapped by a hash of the word: ops hold no PE or address state, so the op of a
+     * word is the same wherever and whenever it is decoded, and a new instruction cache (a new VM, a new machine) finds
+     * the ops of code it has seen before without decoding again. Entries are immutable; a race only costs a decode.
+     */
+    private static final Memo[] MEMO = new Memo[1 << 14];
+
     public static DecodedOp predecode(int word) {
+        int slot = (word * 0x9E3779B9) >>> (32 - 14);
+        Memo m = MEMO[slot];
+        if (m != null && m.word == word) return m.op;
+        DecodedOp op = decode(word);
+        MEMO[slot] = new Memo(word, op, BasicBlock.roleOf(word, op));
+        return op;
+    }
+
+    /** The block role of {@code word} if it was predecoded recently (see {@link #MEMO}), else null. */
+    static BasicBlock.Role memoRole(int word) {
+        Memo m = MEMO[(word * 0x9E3779B9) >>> (32 - 14)];
+        return m != null && m.word == word ? m.role : null;
+    }
+
+    private static DecodedOp decode(int word) {
         Encoding e = Decoder.decode(word);
         if (e == null) return UNDEFINED;
         Op op = predecode(e, word);

@@ -18,7 +18,7 @@ public final class Vm {
     Vm(KvmVersion version, VmConfig config) {
         this.version = version;
         this.config = config;
-        this.memory = new PhysicalMemory(config.ramBase(), config.ramSize());
+        this.memory = PhysicalMemory.pooled(config.ramBase(), config.ramSize());
     }
 
     /** The kernel version (or variant) this VM runs under. */
@@ -34,6 +34,14 @@ public final class Vm {
     /** Guest RAM (guest-physical = IPA addresses). */
     public PhysicalMemory memory() {
         return memory;
+    }
+
+    /**
+     * Closes the VM (the VMM's close of the VM fd): its RAM goes back to this thread's pool, zeroed, for the next VM
+     * of the same size. Neither the VM nor its vCPUs may be used afterwards. Optional: an unreleased VM is collected.
+     */
+    public void release() {
+        memory.release();
     }
 
     /** KVM_CREATE_VCPU. The vCPU must be initialised with {@link Vcpu#init()} before use. */

@@ -34,7 +34,19 @@ public final class PhysicalMemory {
      * holds code, or the next page does, so that a write straddling the boundary is seen).
      */
     private final byte[] codeMarks;
+    /**
+     * Per RAM page: non-zero once anything may have written it (a store, {@link #load}, or {@link #codeModified}),
+     * so that {@link #release} zeroes only those pages before the array is used again.
+     */
+    private final byte[] dirty;
+    private boolean released;
     private CodeListener codeListener;
+
+    /** Per thread, RAM arrays given back by {@link #release}: all zero, ready for {@link #pooled}. */
+    private static final ThreadLocal<java.util.Map<Integer, java.util.ArrayDeque<byte[]>>> POOL =
+            ThreadLocal.withInitial(java.util.HashMap::new);
+    /** Arrays kept per size and thread (a migration holds two VMs), and the largest size kept. */
+    private static final int POOL_DEPTH = 4, POOL_MAX_SIZE = 16 << 20;
 
     /** Told of writes to RAM that may have changed cached instructions. */
     public interface CodeListener {
@@ -45,9 +57,44 @@ public final class PhysicalMemory {
     private record Window(long base, long size, MmioDevice device) {}
 
     public PhysicalMemory(long ramBase, int ramSize) {
+        this(ramBase, new byte[ramSize]);
+    }
+
+    private PhysicalMemory(long ramBase, byte[] ram) {
         this.ramBase = ramBase;
-        this.ram = new byte[ramSize];
-        this.codeMarks = new byte[(int) (((long) ramSize + (1 << PAGE_SHIFT) - 1) >>> PAGE_SHIFT)];
+        this.ram = ram;
+        int pages = (int) (((long) ram.length + (1 << PAGE_SHIFT) - 1) >>> PAGE_SHIFT);
+        this.codeMarks = new byte[pages];
+        this.dirty = new byte[pages];
+    }
+
+    /**
+     * Memory whose RAM array comes from this thread's pool of {@link #release released} arrays when one of the size is
+     * there (a new array otherwise). The RAM reads all zero, exactly as a new {@code PhysicalMemory}'s: releasing
+     * zeroes every page written. Saves allocating and zeroing the whole RAM for each short-lived VM.
+     */
+    public static PhysicalMemory pooled(long ramBase, int ramSize) {
+        java.util.ArrayDeque<byte[]> q = POOL.get().get(ramSize);
+        byte[] ram = q == null ? null : q.poll();
+        return new PhysicalMemory(ramBase, ram != null ? ram : new byte[ramSize]);
+    }
+
+    /**
+     * Zeroes the pages that were written and gives the RAM array to this thread's pool for {@link #pooled}. The memory
+     * must not be used afterwards (nothing else may hold its {@link #ram}). A second call does nothing.
+     */
+    public void release() {
+        if (released) return;
+        released = true;
+        for (int p = 0; p < dirty.length; p++)
+            if (dirty[p] != 0) java.util.Arrays.fill(ram, p << PAGE_SHIFT, (int) Math.min(ram.length, ((long) p + 1) << PAGE_SHIFT), (byte) 0);
+        if (ram.length > POOL_MAX_SIZE) return;
+        java.util.ArrayDeque<byte[]> q = POOL.get().computeIfAbsent(ram.length, k -> new java.util.ArrayDeque<>());
+        if (q.size() < POOL_DEPTH) q.push(ram);
+    }
+
+    private void markDirty(long from, long to) {
+        for (long p = from >>> PAGE_SHIFT; p <= (to - 1) >>> PAGE_SHIFT; p++) dirty[(int) p] = 1;
     }
 
     public CodeListener codeListener() {
@@ -73,8 +120,10 @@ public final class PhysicalMemory {
     /** Tells the code listener that [pa, pa+size) of RAM changed behind {@link #write}'s back. */
     public void codeModified(long pa, long size) {
         long off = pa - ramBase;
-        if (codeListener == null || size <= 0) return;
+        if (size <= 0) return;
         long from = Math.max(0, off), to = Math.min(ram.length, off + size);
+        if (from < to) markDirty(from, to);
+        if (codeListener == null) return;
         for (long o = from; o < to; o += Integer.MAX_VALUE / 2)
             codeListener.codeWritten(o, (int) Math.min(to - o, Integer.MAX_VALUE / 2));
     }
@@ -126,6 +175,8 @@ public final class PhysicalMemory {
         if (off >= 0 && off <= ram.length - size) {
             int o = (int) off;
             if (codeMarks[o >>> PAGE_SHIFT] != 0 && codeListener != null) codeListener.codeWritten(o, size);
+            dirty[o >>> PAGE_SHIFT] = 1;
+            dirty[(o + size - 1) >>> PAGE_SHIFT] = 1;
             switch (size) {
                 case 1: ram[o] = (byte) value; break;
                 case 2: I16.set(ram, o, (short) value); break;

@@ -63,6 +63,8 @@ public abstract class Vmm {
     private final TreeMap<Long, Device> devices = new TreeMap<>();
     private final List<VmmEvent> events = new ArrayList<>();
     private boolean traceKvm;
+    /** Records KVM's events; attached to the vCPU only while tracing, so that an untraced run builds no event text. */
+    private final java.util.function.Consumer<dev.debuglab.emulator.kvm.KvmEvent> tracer = e -> events.add(new VmmEvent.Kvm(e));
     private GuestImage guest;
     private int debugExits;
     private int exitLoopLimit = DEFAULT_EXIT_LOOP_LIMIT;
@@ -81,9 +83,6 @@ public abstract class Vmm {
         this.vm = Kvm.createVm(version, config);
         this.vcpu = vm.createVcpu();
         vcpu.init();
-        vcpu.addListener(e -> {
-            if (traceKvm) events.add(new VmmEvent.Kvm(e));
-        });
         addDevice(PL011_BASE, Pl011.SIZE, new Pl011(console));
         addDevice(GuestLog.BASE, GuestLog.SIZE, guestLog);
     }
@@ -126,8 +125,15 @@ public abstract class Vmm {
         return console.toString(StandardCharsets.UTF_8);
     }
 
+    /** Closes the VM ({@link Vm#release}): its RAM is reused by the next VMM of the thread. The VMM must not be used afterwards. */
+    public void release() {
+        vm.release();
+    }
+
     /** Interleave KVM's routing trace ({@link VmmEvent.Kvm}) with the VMM's events. */
     public Vmm traceKvm(boolean on) {
+        if (on && !traceKvm) vcpu.addListener(tracer);
+        if (!on && traceKvm) vcpu.removeListener(tracer);
         traceKvm = on;
         return this;
     }
@@ -219,11 +225,13 @@ public abstract class Vmm {
     }
 
     /** The core registers through ONE_REG, named as {@link RegId#name}. */
+    private static final String[] X_NAMES = java.util.stream.IntStream.rangeClosed(0, 30).mapToObj(n -> "X" + n).toArray(String[]::new);
+
     public Map<String, Long> coreRegisters() {
         Map<String, Long> m = new LinkedHashMap<>();
         m.put("PC", reg(RegId.PC));
         m.put("PSTATE", reg(RegId.PSTATE));
-        for (int n = 0; n <= 30; n++) m.put("X" + n, reg(RegId.x(n)));
+        for (int n = 0; n <= 30; n++) m.put(X_NAMES[n], reg(RegId.x(n)));
         m.put("SP", reg(RegId.SP));
         m.put("SP_EL1", reg(RegId.SP_EL1));
         m.put("ELR_EL1", reg(RegId.ELR_EL1));
