@@ -38,11 +38,10 @@ final class Runner {
 
     // --- bare metal ---------------------------------------------------------------------------------------
 
-    static LabRun bareMetal(Stages.BareMetalStage s) {
+    /** The bare-metal machine of stage {@code s}, loaded and reset, its guest log mapped. */
+    private static VirtMachine bareMachine(Stages.BareMetalStage s, ByteArrayOutputStream console, GuestLog log) {
         Guest g = s.guest();
-        ByteArrayOutputStream console = new ByteArrayOutputStream();
         VirtMachine m = new VirtMachine(BareMetal.RAM_SIZE, console, new ByteArrayOutputStream());
-        GuestLog log = new GuestLog();
         m.mem.map(GuestLog.BASE, GuestLog.SIZE, log);
         List<ElfImage.Segment> segments = new ArrayList<>(g.image().image().segments());
         Long stub = g.image().symbols().get("el2_vectors");
@@ -56,10 +55,21 @@ final class Runner {
         m.cpu.sp[1] = g.image().stackPointer();
         m.cpu.sys.vbar[2] = stub;
         if (s.tde()) m.cpu.sys.mdcrEl2 = MDCR_EL2.TDE.set(m.cpu.sys.mdcrEl2, true);
+        return m;
+    }
+
+    static LabRun bareMetal(Stages.BareMetalStage s) {
+        Guest g = s.guest();
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+        GuestLog log = new GuestLog();
+        VirtMachine m = bareMachine(s, console, log);
         List<RoutingEvent> events = new ArrayList<>();
+        List<Long> times = new ArrayList<>();
         m.addExceptionListener((rec, from, to, esr, elr, vector) -> {
-            if (events.size() < MAX_EVENTS) events.add(new RoutingEvent.ExceptionTaken(elr, from, to, esr, elr,
-                rec.hasFar() ? rec.far() : RoutingEvent.NO_FAR, vector));
+            if (events.size() < MAX_EVENTS) {
+                events.add(new RoutingEvent.ExceptionTaken(elr, from, to, esr, elr, rec.hasFar() ? rec.far() : RoutingEvent.NO_FAR, vector));
+                times.add(m.cpu.instructionsRetired);
+            }
         });
         VirtMachine.Result r = m.run(s.budget());
         String outcome;
@@ -87,7 +97,28 @@ final class Runner {
         List<GuestLog.Entry> obs = log.entries();
         Verdict v = s.tde() ? Verdict.compare(obs, g.bareMetalObservations(), "bare metal with MDCR_EL2.TDE = 1 vs without")
                 : Verdict.compare(obs, obs, "bare metal: the architecture itself");
-        events.addAll(notGenerated(g, events, obs, outcome, null, s.tde(), List.of()));
+        if (outcome.equals("SYSTEM_OFF") && g.armed().stream().anyMatch(a -> !seen(a, events, obs))) {
+            VirtMachine probe = bareMachine(s, new ByteArrayOutputStream(), new GuestLog());
+            List<Long> probeTimes = new ArrayList<>();
+            probe.addExceptionListener((rec, from, to, esr, elr, vector) -> probeTimes.add(probe.cpu.instructionsRetired));
+            Moments at = moments(g, new Probe() {
+                public boolean step() {
+                    return probe.run(1).outcome() == VirtMachine.Outcome.BUDGET_EXHAUSTED;
+                }
+
+                public dev.debuglab.emulator.cpu.Cpu cpu() {
+                    return probe.cpu;
+                }
+
+                public List<Long> exceptions() {
+                    return probeTimes;
+                }
+            }, r.instructions(), events, obs);
+            List<Integer> all = new ArrayList<>();
+            for (int i = 0; i < times.size(); i++) all.add(i);
+            exactTimes(times, all, probeTimes);
+            place(events, times, at, (a, e) -> reason(a, null, s.tde(), false, at.state(a)));
+        }
         return new LabRun(s.config(), events, obs, console.toString(StandardCharsets.UTF_8), regs, outcome, message, r.instructions(), v,
                 g.listing());
     }
@@ -132,7 +163,21 @@ final class Runner {
                 throw new DslException("userspace debug request: " + e.getMessage());
             }
         }
+        Vmm[] dst = {null};
+        try {
+            return kvmRun(g, src, dst, version, qemu, policy, dss, requests, migration, budget, config, trace, ram);
+        } finally {
+            src.release();
+            if (dst[0] != null) dst[0].release();
+        }
+    }
+
+    private static LabRun kvmRun(Guest g, Vmm src, Vmm[] dstOut, KvmVersion version, boolean qemu, QemuPolicy policy, boolean dss,
+                                 List<String> requests, Stages.MigrationPoint migration, long budget, RunConfig config, boolean trace,
+                                 int ram) {
         List<RoutingEvent> events = new ArrayList<>();
+        List<Long> times = new ArrayList<>();
+        java.util.IdentityHashMap<KvmEvent, Long> when = trace ? new java.util.IdentityHashMap<>() : null;
         VmmRun run;
         String vmmName = src.name();
         if (migration != null) {
@@ -147,6 +192,7 @@ final class Runner {
                         paused.pc(), RoutingEvent.NO_FAR));
             } else {
                 Vmm dst = vmm(Stages.version(migration.version()), qemu, policy, dss, ram);
+                dstOut[0] = dst;
                 dst.traceKvm(trace);
                 Migration.LoadResult lr = Migration.migrate(src, dst);
                 events.add(new RoutingEvent.VmmDecision(paused.pc(), RoutingEvent.VmmDecisionKind.MIGRATED, vmmName,
@@ -158,15 +204,61 @@ final class Runner {
                 } else run = paused;
             }
         } else {
+            // When (instructions retired) each KVM event happened, so that events not generated can be put in their place.
+            dev.debuglab.emulator.cpu.Cpu cpu = src.vcpu().cpu();
+            if (trace) src.vcpu().addListener(e -> when.put(e, cpu.instructionsRetired));
             run = src.run(budget);
-            events.addAll(convert(run.events(), vmmName));
+            events.addAll(convert(run.events(), vmmName, when, times));
         }
         Verdict verdict = Verdict.compare(run.observations(), g.bareMetalObservations(), config.where() + " vs bare metal");
         RoutingEvent.GuestEntry entry = null;
         for (RoutingEvent e : events) if (e instanceof RoutingEvent.GuestEntry ge) entry = ge;
         String outcome = run.outcome().name();
         if (migration != null && run.outcome() == VmmRun.Outcome.PAUSED) outcome = "MIGRATION_FAILED";
-        if (trace) events.addAll(notGenerated(g, events, run.observations(), outcome, entry, false, requests));
+        if (trace) {
+            List<GuestLog.Entry> obs = run.observations();
+            boolean missed = false;
+            for (Guest.Armed a : g.armed()) missed |= !seen(a, events, obs);
+            boolean probe = missed && migration == null && requests.isEmpty() && outcome.equals("SYSTEM_OFF") && times.size() == events.size();
+            if (probe) {
+                // The same VM again, one instruction at a time, to find when each event would have been generated.
+                Vmm p = vmm(version, qemu, policy, dss, ram);
+                try {
+                    p.load(g.image());
+                    List<Long> probeTimes = new ArrayList<>();
+                    dev.debuglab.emulator.cpu.Cpu pc = p.vcpu().cpu();
+                    p.vcpu().addListener(e -> {
+                        if (e instanceof KvmEvent.GuestException) probeTimes.add(pc.instructionsRetired);
+                    });
+                    Moments at = moments(g, new Probe() {
+                        public boolean step() {
+                            return p.runUntil(StopPoint.afterInstructions(1), budget).outcome() == VmmRun.Outcome.PAUSED;
+                        }
+
+                        public dev.debuglab.emulator.cpu.Cpu cpu() {
+                            return pc;
+                        }
+
+                        public List<Long> exceptions() {
+                            return probeTimes;
+                        }
+                    }, run.instructions(), events, obs);
+                    // Exceptions inside the guest are taken during a long KVM_RUN slice: their times come from the probe.
+                    int k = 0;
+                    for (VmmEvent ve : run.events())
+                        if (ve instanceof VmmEvent.Kvm kv && kv.event() instanceof KvmEvent.GuestException)
+                            when.put(kv.event(), k < probeTimes.size() ? probeTimes.get(k++) : Long.MAX_VALUE / 2);
+                    times.clear();
+                    List<RoutingEvent> again = convert(run.events(), vmmName, when, times);
+                    if (again.equals(events))
+                        place(events, times, at, (a, e) -> e == null ? "no guest entry was traced" : reason(a, e, false, true, at.state(a)));
+                    else events.addAll(notGenerated(g, events, obs, outcome, entry, false, List.of(), true));
+                } finally {
+                    p.release();
+                }
+            } else events.addAll(notGenerated(g, events, obs, outcome, entry, false, List.of(), true));
+            events.addAll(notGenerated(g, events, obs, outcome, entry, false, requests, false));
+        }
         if (events.size() > MAX_EVENTS) events = new ArrayList<>(events.subList(0, MAX_EVENTS));
         return new LabRun(config, events, run.observations(), run.console(), run.registers(), outcome, run.message(),
                 run.instructions(), verdict, g.listing());
@@ -174,11 +266,22 @@ final class Runner {
 
     /** VMM events (with KVM's trace interleaved) as routing events; MMIO round trips to the console and the guest log are left out. */
     static List<RoutingEvent> convert(List<VmmEvent> in, String vmm) {
+        return convert(in, vmm, null, new ArrayList<>());
+    }
+
+    /**
+     * {@link #convert(List, String)}, and into {@code times}, for each routing event, the instructions retired when it
+     * happened (the time of the KVM event it comes from or follows, from {@code when}; null: not recorded).
+     */
+    static List<RoutingEvent> convert(List<VmmEvent> in, String vmm, Map<KvmEvent, Long> when, List<Long> times) {
         List<RoutingEvent> out = new ArrayList<>();
         long lastPc = -1, lastEsr = RoutingEvent.NO_ESR, lastFar = RoutingEvent.NO_FAR;
         boolean plumbing = false;
         String lastEntry = null;
+        long now = 0;
         for (VmmEvent ve : in) {
+            while (times.size() < out.size()) times.add(now); // the previous event's outputs
+            if (when != null && ve instanceof VmmEvent.Kvm k0) now = when.getOrDefault(k0.event(), now);
             if (ve instanceof VmmEvent.Kvm k) {
                 KvmEvent e = k.event();
                 if (e instanceof KvmEvent.GuestEntry ge) {
@@ -229,6 +332,7 @@ final class Runner {
                         lastPc, u.address()));
             }
         }
+        while (times.size() < out.size()) times.add(now);
         return out;
     }
 
@@ -266,14 +370,123 @@ final class Runner {
         return false;
     }
 
+    /** A second run of the same machine, one instruction at a time. */
+    interface Probe {
+        /** Executes one instruction; false when the run ended. */
+        boolean step();
+
+        dev.debuglab.emulator.cpu.Cpu cpu();
+
+        /**
+         * When (instructions retired) each exception the probe saw was taken, in order: exact, because the probe runs one
+         * instruction at a time (a long run only adds up its count when it returns).
+         */
+        List<Long> exceptions();
+    }
+
+    /** {@code times} of the run's exceptions replaced, in order, by the probe's exact ones; those past the probe last. */
+    static void exactTimes(List<Long> times, List<Integer> exceptionIndexes, List<Long> probeTimes) {
+        for (int k = 0; k < exceptionIndexes.size(); k++)
+            times.set(exceptionIndexes.get(k), k < probeTimes.size() ? probeTimes.get(k) : Long.MAX_VALUE / 2);
+    }
+
+    /** The PE state when an armed event would have been generated. */
+    record State(boolean oslk, boolean dlk, boolean mde, boolean kde, boolean d, int el) {
+        static State of(dev.debuglab.emulator.cpu.Cpu c) {
+            return new State((c.sys.oslsrEl1 & 2) != 0, (c.sys.osdlrEl1 & 1) != 0 && (c.sys.dbgprcrEl1 & 1) == 0,
+                    MDSCR_EL1.MDE.isSet(c.sys.mdscrEl1), MDSCR_EL1.KDE.isSet(c.sys.mdscrEl1), c.d, c.el);
+        }
+    }
+
+    /**
+     * For each armed event the run did not generate, in arming order: when it would have been generated (instructions
+     * retired when the PC reached the breakpoint or step address, or the load/store touching the watched bytes began;
+     * null: never reached) and the PE state then.
+     */
+    record Moments(List<Guest.Armed> armed, Map<Guest.Armed, Long> when, Map<Guest.Armed, State> states) {
+        State state(Guest.Armed a) {
+            return states.get(a);
+        }
+    }
+
+    static Moments moments(Guest g, Probe probe, long instructions, List<RoutingEvent> events, List<GuestLog.Entry> log) {
+        List<Guest.Armed> pending = new ArrayList<>();
+        for (Guest.Armed a : g.armed()) if (!seen(a, events, log)) pending.add(a);
+        List<Guest.Armed> order = List.copyOf(pending);
+        Map<Guest.Armed, Long> when = new java.util.IdentityHashMap<>();
+        Map<Guest.Armed, State> states = new java.util.IdentityHashMap<>();
+        for (long n = 0; !pending.isEmpty() && n <= instructions + 16; n++) {
+            dev.debuglab.emulator.cpu.Cpu c = probe.cpu();
+            for (java.util.Iterator<Guest.Armed> it = pending.iterator(); it.hasNext(); ) {
+                Guest.Armed a = it.next();
+                if (hits(a, c)) {
+                    when.put(a, c.instructionsRetired);
+                    states.put(a, State.of(c));
+                    it.remove();
+                }
+            }
+            if (!probe.step()) break;
+        }
+        return new Moments(order, when, states);
+    }
+
+    private static final java.util.regex.Pattern ADDRESSING =
+            java.util.regex.Pattern.compile("\\[(x\\d+|sp)(?:, (?:#(-?(?:0x)?[0-9a-f]+)|(x\\d+)(?:, lsl #(\\d+))?))?\\](!?)(?:, #-?(?:0x)?[0-9a-f]+)?");
+
+    /** True if the instruction at the PE's PC is where {@code a} would be generated. */
+    static boolean hits(Guest.Armed a, dev.debuglab.emulator.cpu.Cpu c) {
+        if (!a.kind().equals("watchpoint")) return c.pc == a.address();
+        if (!c.mem.inRam(c.pc, 4)) return false;
+        String text = dev.debuglab.emulator.isa.Disassembler.disassemble(c.mem.fetch(c.pc), c.pc).toLowerCase();
+        if (!text.matches("(ld|st)[a-z]*\\s.*")) return false;
+        java.util.regex.Matcher m = ADDRESSING.matcher(text);
+        if (!m.find()) return false;
+        long base = m.group(1).equals("sp") ? c.sp[c.spSel == 0 ? 0 : c.el] : c.x[Integer.parseInt(m.group(1).substring(1))];
+        long ea = base;
+        if (m.group(2) != null) ea += Long.decode(m.group(2));
+        else if (m.group(3) != null) ea += c.x[Integer.parseInt(m.group(3).substring(1))] << (m.group(4) == null ? 0 : Integer.parseInt(m.group(4)));
+        if (text.contains("], #")) ea = base; // post-index: the access uses the base
+        int size = text.matches("(ld|st)[a-z]*p\\s.*") ? 16 : text.matches("(ld|st)[a-z]*b\\s.*") ? 1
+                : text.matches("(ld|st)[a-z]*h\\s.*") ? 2 : text.matches("(ld|st)[a-z]*\\s+w.*") ? 4 : 8;
+        return ea < a.address() + a.length() && a.address() < ea + size;
+    }
+
+    /**
+     * Puts an event not generated for each armed event of {@code at} at its place: before the first event that happened
+     * after that moment (or at that moment, other than KVM's guest entry, which comes first) — the reason from
+     * {@code why} with KVM's debug setup at that moment (the last guest entry before it). Never-reached ones go last.
+     */
+    static void place(List<RoutingEvent> events, List<Long> times, Moments at,
+                      java.util.function.BiFunction<Guest.Armed, RoutingEvent.GuestEntry, String> why) {
+        List<Guest.Armed> order = new ArrayList<>(at.armed());
+        order.sort(java.util.Comparator.comparingLong(a -> at.when().getOrDefault(a, Long.MAX_VALUE)));
+        for (Guest.Armed a : order) {
+            Long t = at.when().get(a);
+            int i = 0;
+            if (t == null) i = events.size();
+            else while (i < events.size() && (times.get(i) < t || times.get(i).equals(t) && events.get(i) instanceof RoutingEvent.GuestEntry)) i++;
+            RoutingEvent.GuestEntry entry = null;
+            for (int k = 0; k < i; k++) if (events.get(k) instanceof RoutingEvent.GuestEntry ge) entry = ge;
+            State st = at.state(a);
+            events.add(i, new RoutingEvent.NotGenerated(a.address(), st != null ? st.el() : a.inputs().el(), a.description(), why.apply(a, entry)));
+            times.add(i, t == null ? Long.MAX_VALUE : t);
+        }
+    }
+
     static List<RoutingEvent> notGenerated(Guest g, List<RoutingEvent> events, List<GuestLog.Entry> log, String outcome,
                                            RoutingEvent.GuestEntry entry, boolean tde, List<String> requests) {
+        return notGenerated(g, events, log, outcome, entry, tde, requests, true);
+    }
+
+    /** Events not generated, at the end of the run: the armed ones ({@code armed}) and the userspace requests. */
+    static List<RoutingEvent> notGenerated(Guest g, List<RoutingEvent> events, List<GuestLog.Entry> log, String outcome,
+                                           RoutingEvent.GuestEntry entry, boolean tde, List<String> requests, boolean armed) {
         List<RoutingEvent> out = new ArrayList<>();
         if (!outcome.equals("SYSTEM_OFF")) return out;
         boolean kvm = entry != null;
-        for (Guest.Armed a : g.armed()) {
+        for (Guest.Armed a : armed ? g.armed() : List.<Guest.Armed>of()) {
             if (seen(a, events, log)) continue;
-            out.add(new RoutingEvent.NotGenerated(a.address(), a.inputs().el(), a.description(), reason(a, entry, tde, kvm)));
+            out.add(new RoutingEvent.NotGenerated(a.address(), a.inputs().el(), a.description(), reason(a, entry, tde, kvm, null)));
         }
         for (String r : requests) {
             String[] w = r.split("\\s+");
@@ -298,8 +511,15 @@ final class Runner {
     }
 
     /** Why an armed event was not generated: the enable rule (AArch64.GenerateDebugExceptionsFrom) on the inputs the hardware held. */
-    static String reason(Guest.Armed a, RoutingEvent.GuestEntry entry, boolean tde, boolean kvm) {
+    static String reason(Guest.Armed a, RoutingEvent.GuestEntry entry, boolean tde, boolean kvm, State now) {
         Guest.Inputs in = a.inputs();
+        if (now != null) {
+            // The PE state when the event would have been generated; on bare metal the lock and enables too (an OS Lock
+            // never set by the guest stays "cold reset").
+            in = kvm ? new Guest.Inputs(in.oslk(), in.dlk(), in.kde(), in.mde(), now.d(), now.el())
+                    : new Guest.Inputs(now.oslk() ? (in.oslk() == null ? null : Boolean.TRUE) : Boolean.FALSE, now.dlk(), now.kde(), now.mde(),
+                    now.d(), now.el());
+        }
         String what = a.kind();
         boolean oslk = kvm ? entry.osLocked() : in.oslk() == null || in.oslk();
         if (oslk) {
