@@ -31,7 +31,7 @@ public final class HtmlRenderer {
             .debuglab h4{font-size:13px;margin:12px 0 4px;color:#57606a}
             .debuglab table{border-collapse:collapse;margin:4px 0 8px}
             .debuglab th{background:#f6f8fa;text-align:left;font-weight:600;border-bottom:2px solid #d0d7de}
-            .debuglab td,.debuglab th{padding:3px 8px;border-bottom:1px solid #eaeef2;vertical-align:top}
+            .debuglab td,.debuglab th{padding:3px 8px;text-align:left;border-bottom:1px solid #eaeef2;vertical-align:top}
             .debuglab td.hex,.debuglab td.mono{font-family:'DejaVu Sans Mono',Menlo,Consolas,monospace;white-space:nowrap}
             .debuglab .iss{font-family:'DejaVu Sans Mono',Menlo,Consolas,monospace;font-size:12px;color:#57606a}
             .debuglab td.iss{white-space:nowrap}
