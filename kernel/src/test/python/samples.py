@@ -3,7 +3,7 @@
 The IPython set is the baseline: the same tests run against Debian's ipykernel
 (DEBUGLAB_E2E_BASELINE=1) to show that every check is one a good kernel passes.
 """
-from harness import IPYTHON_KERNEL, JAVA_KERNEL
+from harness import IPYTHON_KERNEL, JAVA_KERNEL, KOTLIN_KERNEL
 
 
 class Samples:
@@ -66,4 +66,28 @@ class JavaSamples(Samples):
     read_forged = "forged"
     slow_failing_cell = 'Thread.sleep(1000);\nthrow new IllegalStateException("first");'
     queued_cell = 'int after = 1;\nSystem.out.println("queued cell ran");'
+    read_after = "after"
+
+
+class KotlinSamples(Samples):
+    kernel_name = KOTLIN_KERNEL
+    one_plus_one = ("1 + 1", "2")
+    define_x = "val x = 5"
+    read_x = ("x", "5")
+    print_sleep_print = 'println("first")\nThread.sleep(3000)\nprintln("second")'
+    endless_loop = "while (true) {}"
+    error_cell = ('val a = 1\n'
+                  'val b = 2\n'
+                  'fun boom() {\n'
+                  '    throw IllegalStateException("boom")\n'
+                  '}\n'
+                  'boom()')
+    error_line = 4
+    error_ename = "IllegalStateException"
+    internal_frames = "dev.debuglab.kernel"
+    exit_cell = "System.exit(1)"
+    define_forged = "val forged = 42"
+    read_forged = "forged"
+    slow_failing_cell = 'Thread.sleep(1000)\nthrow IllegalStateException("first")'
+    queued_cell = 'val after = 1\nprintln("queued cell ran")'
     read_after = "after"

@@ -35,10 +35,13 @@ class DebugLabJavaConformance(jupyter_kernel_test.KernelTests):
         {"text": "Math.sqr", "matches": {"sqrt("}},
         # a DSL method on the guest builder
         {"text": "guest().osLoc", "matches": {"osLock("}},
+        # Arm system register names inside a string: OSLAR_EL1 is the only register named OSLAR_E...
+        {"text": 'String lock = "OSLAR_E', "matches": {"OSLAR_EL1"}},
     ]
     complete_code_samples = ["1+1", "int y = 3;", "void f() { }", BRK_RUN_JAVA]
     incomplete_code_samples = ["void f() {", "for (int i = 0; i < 3; i++) {", "guest().osLock(true)\n    .brk("]
-    invalid_code_samples = ["int int = 3;", "1 +* 2;", "}"]
+    # JShell's own analysis calls "int int = 3;" complete (a syntax error it leaves to the compiler); these it cannot parse
+    invalid_code_samples = ["}", "int x = );", ")"]
 
     code_page_something = "%help"
     code_generate_error = 'throw new IllegalStateException("boom");'

@@ -6,13 +6,15 @@ kernelspec and, with DEBUGLAB_E2E_BASELINE=1, also against Debian's IPython kern
 checks are ones a reference kernel passes.  DebugLabChecks holds what only the DebugLab kernel does
 (DSL displays, %%kotlin, sweeps' live progress).
 """
+import json
 import os
 import time
 import unittest
+import xml.etree.ElementTree as ET
 
 import harness
 from harness import TIMEOUT, execute, strip_ansi
-from samples import JavaSamples, PythonSamples
+from samples import JavaSamples, KotlinSamples, PythonSamples
 
 
 class KernelFixture:
@@ -28,7 +30,8 @@ class KernelFixture:
         harness.stop(cls.km, cls.kc)
 
     def setUp(self):
-        harness.drain(self.kc, 0.05)
+        # also a pause: a kernel may abort requests that arrive just after an error (stop_on_error)
+        harness.drain(self.kc, 0.1)
 
     def assert_alive(self):
         code, text = self.samples.one_plus_one
@@ -80,6 +83,13 @@ class ProtocolChecks(KernelFixture):
         self.assertRegex(tb, r"(?i)(line\s*%d\b|:%d\b)" % (self.samples.error_line, self.samples.error_line),
                          "the traceback names the cell's line %d:\n%s" % (self.samples.error_line, tb))
         self.assertNotIn(self.samples.internal_frames, tb)
+
+    def test_a_cell_sent_right_after_an_error_runs(self):
+        # stop_on_error aborts what was queued when the error happened, not what a client sends once the
+        # error is reported (IPython too may abort a request that arrives within a millisecond of the reply)
+        r = execute(self.kc, self.samples.error_cell)
+        self.assertEqual(r.content["status"], "error")
+        time.sleep(0.2)
         self.assert_alive()
 
     def test_stdout_is_streamed_while_the_cell_runs(self):
@@ -140,6 +150,7 @@ class ProtocolChecks(KernelFixture):
         # protocol 5.1 deprecated "aborted" in favour of "error"; either way the cell must not run
         self.assertIn(r2.content["status"], ("aborted", "error"), r2.content)
         self.assertNotIn("queued cell ran", r2.stdout())
+        time.sleep(0.2)
         check = execute(self.kc, self.samples.read_after)
         self.assertEqual(check.content["status"], "error", "the aborted cell's variable exists: %r" % check.content)
 
@@ -233,12 +244,109 @@ class RestartChecks(KernelFixture):
         self.assert_alive()
 
 
+# A guest that takes the OS Lock, then executes BRK #0x42. BRK is not masked by the OS Lock (Arm ARM
+# D2.8), so the guest takes it at its own EL1 vector: ESR_EL1 = EC 0x3C << 26 | IL | ISS 0x42.
+BRK_RUN = 'guest().osLock(true).brk(0x42).build().kvm("6.1").qemu().run()'
+BRK_ESR = (0x3C << 26) | (1 << 25) | 0x42
+SVG_NS = "{http://www.w3.org/2000/svg}"
+
+
+class DebugLabJavaTest(KernelFixture, unittest.TestCase):
+    """What only the DebugLab kernel does: DSL results inline, %%kotlin, live sweeps, guest interrupts."""
+    samples = JavaSamples
+
+    def test_kernel_info(self):
+        reply = harness.shell_request(self.kc, "kernel_info_request", {})["content"]
+        self.assertEqual(reply["status"], "ok")
+        self.assertEqual(reply["implementation"], "debuglab")
+        self.assertEqual(reply["language_info"]["name"], "java")
+        self.assertTrue(reply["protocol_version"].startswith("5."), reply["protocol_version"])
+        self.assertTrue(reply["help_links"], "help_links")
+        for link in reply["help_links"]:
+            self.assertTrue(link["url"].startswith("http"), link)
+
+    def check_run_bundle(self, data):
+        self.assertIn("0x%08X" % BRK_ESR, data["text/plain"])
+        html = data["text/html"]
+        self.assertIn("<table", html)
+        self.assertIn("0x%08X" % BRK_ESR, html)      # the routing table shows the ESR the guest saw
+        self.assertIn("0x3C", html)
+        svg = ET.fromstring(data["image/svg+xml"])
+        self.assertEqual(svg.tag, SVG_NS + "svg")
+        trace = data["application/json"]
+        if isinstance(trace, str):
+            trace = json.loads(trace)
+        self.assertIsInstance(trace, dict)
+
+    def test_dsl_run_displays_html_and_svg(self):
+        r = execute(self.kc, "display(" + BRK_RUN + ");")
+        self.assertEqual(r.content["status"], "ok", r.content)
+        displays = r.of_type("display_data")
+        self.assertEqual(len(displays), 1, r.iopub)
+        self.check_run_bundle(displays[0]["content"]["data"])
+
+    def test_dsl_run_as_the_cell_value_is_a_rich_result(self):
+        r = execute(self.kc, BRK_RUN)
+        self.assertEqual(r.content["status"], "ok", r.content)
+        self.check_run_bundle(r.result_data())
+
+    def test_dsl_value_with_a_known_text(self):
+        r = execute(self.kc, BRK_RUN + ".guestExceptions().get(0).esr()")
+        self.assertEqual(r.text(), str(BRK_ESR))
+
+    def test_interrupt_stops_an_endless_guest(self):
+        msg_id = self.kc.execute('guest().label("spin").asm("b spin").build().bareMetal().budget(Long.MAX_VALUE).run()')
+        ProtocolChecks.wait_busy(self, msg_id)
+        time.sleep(1.0)
+        t0 = time.monotonic()
+        reply = harness.control_request(self.kc, "interrupt_request", {}, timeout=10)
+        r = harness.collect(self.kc, msg_id, timeout=20)
+        self.assertLess(time.monotonic() - t0, 5.0)
+        self.assertEqual(reply["content"]["status"], "ok")
+        self.assertEqual(r.content["status"], "error", r.content)
+        self.assertEqual(len(r.of_type("error")), 1, r.iopub)
+        self.assert_alive()
+
+    def test_kotlin_cell_shares_values_with_java_both_ways(self):
+        self.assertEqual(execute(self.kc, 'int shared = 21;\nString word = "brk";').content["status"], "ok")
+        k = execute(self.kc, '%%kotlin\nval doubled = shared * 2\nval fromKotlin = word + "#0x42"\ndoubled')
+        self.assertEqual(k.content["status"], "ok", k.content)
+        self.assertEqual(k.text(), "42")
+        self.assertEqual(execute(self.kc, "doubled + 1").text(), "43")
+        self.assertEqual(execute(self.kc, "fromKotlin").text(), '"brk#0x42"')
+        # a DSL value made in Java, read in Kotlin
+        self.assertEqual(execute(self.kc, "var brkRun = " + BRK_RUN + ";").content["status"], "ok")
+        esr = execute(self.kc, "%%kotlin\nbrkRun.guestExceptions()[0].esr()")
+        self.assertEqual(esr.content["status"], "ok", esr.content)
+        self.assertEqual(esr.text(), str(BRK_ESR))
+
+    def test_sweep_shows_live_progress_in_one_display(self):
+        r = execute(self.kc, "Lab.sweep().oslk(false, true).kde(false, true).mde(false, true)"
+                             ".events(Sweep.Event.BRK, Sweep.Event.HW_BREAKPOINT)"
+                             '.versions("bare", "5.15", "5.18", "6.1", "6.12", "6.14", "7.2").run()', timeout=300)
+        self.assertEqual(r.content["status"], "ok", r.content)
+        displays = r.of_type("display_data")
+        updates = r.of_type("update_display_data")
+        self.assertTrue(displays, "no display_data for the sweep's progress: %r" % [m["msg_type"] for m in r.iopub])
+        display_id = displays[0]["content"]["transient"]["display_id"]
+        self.assertTrue(display_id)
+        self.assertTrue(updates, "no update_display_data")
+        for u in updates:
+            self.assertEqual(u["content"]["transient"]["display_id"], display_id)
+        # the result comes after the progress
+        self.assertEqual(r.iopub.index(r.of_type("execute_result")[0]) > r.iopub.index(updates[-1]), True)
+
+
 class JavaProtocolTest(ProtocolChecks, unittest.TestCase):
     samples = JavaSamples
 
 
 class JavaRestartTest(RestartChecks, unittest.TestCase):
     samples = JavaSamples
+
+
+class KotlinProtocolTest(ProtocolChecks, unittest.TestCase):
+    samples = KotlinSamples
 
 
 if os.environ.get("DEBUGLAB_E2E_BASELINE"):
