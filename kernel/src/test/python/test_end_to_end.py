@@ -221,12 +221,12 @@ class ProtocolChecks(KernelFixture):
 
     def test_sockets_listen_on_loopback_only(self):
         info, _ = harness.connection_info(self.km)
-        self.assertEqual(info["ip"], "127.0.0.1")
         listening = harness.listening_sockets(harness.kernel_pid(self.km))
         ports = {info[k] for k in ("shell_port", "iopub_port", "stdin_port", "control_port", "hb_port")}
         self.assertTrue(ports <= {p for _, p in listening}, "listening %r, connection file ports %r" % (listening, ports))
         for addr, port in listening:
             self.assertIn(addr, ("127.0.0.1", "::ffff:127.0.0.1", "::1"), "port %d listens on %s" % (port, addr))
+        self.assertEqual(info["ip"], "127.0.0.1")
 
 
 class RestartChecks(KernelFixture):
