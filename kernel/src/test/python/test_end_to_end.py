@@ -266,17 +266,22 @@ class DebugLabJavaTest(KernelFixture, unittest.TestCase):
             self.assertTrue(link["url"].startswith("http"), link)
 
     def check_run_bundle(self, data):
-        self.assertIn("0x%08X" % BRK_ESR, data["text/plain"])
+        esr = "0x%08X" % BRK_ESR
+        text = data["text/plain"]
+        self.assertIn("Routing", text)
+        self.assertIn(esr, text)
         html = data["text/html"]
-        self.assertIn("<table", html)
-        self.assertIn("0x%08X" % BRK_ESR, html)      # the routing table shows the ESR the guest saw
-        self.assertIn("0x3C", html)
+        routing = html.find("Routing")
+        self.assertGreaterEqual(routing, 0, "no routing table in the HTML")
+        self.assertIn("<table", html[routing:])
+        self.assertIn(esr, html[routing:])        # the routing table shows the ESR the guest saw
         svg = ET.fromstring(data["image/svg+xml"])
         self.assertEqual(svg.tag, SVG_NS + "svg")
+        self.assertIn(esr, "".join(svg.itertext()))  # the arrow of the guest's BRK exception is labelled with it
         trace = data["application/json"]
-        if isinstance(trace, str):
-            trace = json.loads(trace)
-        self.assertIsInstance(trace, dict)
+        self.assertIsInstance(trace, dict, "application/json must be a JSON object, not a string")
+        self.assertEqual(trace.get("schema"), "debuglab.trace")
+        self.assertIn(esr, json.dumps(trace))
 
     def test_dsl_run_displays_html_and_svg(self):
         r = execute(self.kc, "display(" + BRK_RUN + ");")
