@@ -32,6 +32,11 @@ public final class Script {
         return lines;
     }
 
+    /** One raw line of the driver's script language (see dlkvm.c). */
+    Script line(String line) {
+        return with(line);
+    }
+
     private Script with(String line) {
         List<String> l = new ArrayList<>(lines);
         l.add(line);
@@ -58,6 +63,25 @@ public final class Script {
         }
         long entry = p.symbols().containsKey("start") ? p.symbol("start") : p.base();
         return s.with("SETQ " + hex(RegId.PC) + " " + hex(entry));
+    }
+
+    /**
+     * Loads a guest image as a VMM's {@code -kernel} path would: every segment into RAM, PC = its
+     * entry, SP_EL1 = its initial stack (a DSL guest's {@code Guest.image()}, an ELF, an assembled program).
+     */
+    public Script load(dev.debuglab.emulator.vmm.GuestImage image) {
+        Script s = this;
+        for (dev.debuglab.emulator.machine.ElfImage.Segment seg : image.image().segments()) {
+            byte[] b = seg.bytes();
+            if (seg.address() < RAM || seg.address() + b.length > RAM + RAM_SIZE)
+                throw new RealKvmException(String.format("the guest's segment at 0x%X..0x%X is outside the 2 MiB of RAM at 0x%X "
+                        + "that the real-KVM driver gives each VM", seg.address(), seg.address() + b.length, RAM));
+            for (int off = 0; off < b.length; off += 4096) {
+                byte[] chunk = java.util.Arrays.copyOfRange(b, off, Math.min(b.length, off + 4096));
+                s = s.with("L " + hex(seg.address() + off) + " " + HexFormat.of().formatHex(chunk));
+            }
+        }
+        return s.with("SETQ " + hex(RegId.SP_EL1) + " " + hex(image.stackPointer())).with("SETQ " + hex(RegId.PC) + " " + hex(image.entry()));
     }
 
     /** KVM_SET_ONE_REG, the result observed. */
