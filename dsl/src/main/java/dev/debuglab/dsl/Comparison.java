@@ -62,20 +62,9 @@ public record Comparison(List<LabRun> runs) {
         return rows().stream().anyMatch(Row::differs);
     }
 
+    /** The text rendering ({@link dev.debuglab.dsl.render.TextRenderer#render(Comparison)}). */
     @Override
     public String toString() {
-        List<String> h = new ArrayList<>();
-        h.add("");
-        h.add("");
-        h.addAll(columns());
-        TextTable t = new TextTable(h);
-        for (Row r : rows()) {
-            List<String> c = new ArrayList<>();
-            c.add(r.differs() ? "*" : "");
-            c.add(r.label());
-            c.addAll(r.cells());
-            t.row(c);
-        }
-        return "Comparison (* = differs between runs)\n" + t;
+        return dev.debuglab.dsl.render.TextRenderer.render(this);
     }
 }

@@ -92,34 +92,9 @@ public record LabRun(RunConfig config, List<RoutingEvent> events, List<GuestLog.
         return b.toString();
     }
 
+    /** The text rendering ({@link dev.debuglab.dsl.render.TextRenderer#render(LabRun)}): the one plain-text form of a run. */
     @Override
     public String toString() {
-        StringBuilder b = new StringBuilder();
-        b.append("Run on ").append(config).append('\n');
-        b.append(outcome).append(" after ").append(instructions).append(" instructions");
-        if (message != null && !message.isEmpty()) b.append(" — ").append(message);
-        b.append("\n\nRouting\n");
-        TextTable t = new TextTable("#", "PC", "EL", "lane", "what happened");
-        int i = 1;
-        for (RoutingEvent e : events) t.row(i++, e.pc() < 0 ? "-" : String.format("0x%08X", e.pc()), e.el() < 0 ? "-" : "EL" + e.el(), e.lane().label(), e.what());
-        b.append(events.isEmpty() ? "(no events)" : t.toString()).append('\n');
-        b.append("\nGuest log\n");
-        if (guestLog.isEmpty()) b.append("(nothing logged)\n");
-        else {
-            TextTable g = new TextTable("#", "entry", "ESR / value", "decoded", "ELR", "FAR");
-            int k = 1;
-            for (GuestLog.Entry e : guestLog) {
-                if (e instanceof GuestLog.Exception x)
-                    g.row(k++, String.format("exception +0x%03X", x.vector()), String.format("0x%08X", x.esr()),
-                            dev.debuglab.emulator.arch.Syndrome.describe(x.esr()), String.format("0x%X", x.elr()), String.format("0x%X", x.far()));
-                else if (e instanceof GuestLog.Value v)
-                    g.row(k++, "value #" + v.tag(), String.format("0x%X", v.value()), "", "", "");
-            }
-            b.append(g).append('\n');
-        }
-        if (!console.isEmpty()) b.append("\nConsole\n").append(console.stripTrailing()).append('\n');
-        b.append(String.format("%nFinal PC 0x%X PSTATE 0x%X X0 0x%X%n", pc(), registers.getOrDefault("PSTATE", 0L), x(0)));
-        b.append('\n').append(verdict);
-        return b.toString();
+        return dev.debuglab.dsl.render.TextRenderer.render(this);
     }
 }

@@ -59,24 +59,9 @@ public record SweepResult(List<String> axes, List<Cell> cells, long elapsedNanos
         return cells.stream().filter(c -> value.equals(c.get(axis))).toList();
     }
 
+    /** The text rendering ({@link dev.debuglab.dsl.render.TextRenderer#render(SweepResult)}): the heat-map matrix. */
     @Override
     public String toString() {
-        List<String> h = new ArrayList<>(axes);
-        h.add("architecture");
-        h.add("outcome");
-        h.add("VMM stops");
-        h.add("");
-        TextTable t = new TextTable(h);
-        for (Cell c : cells) {
-            List<String> r = new ArrayList<>();
-            for (String a : axes) r.add(c.get(a));
-            r.add(c.architecture());
-            r.add(c.outcome());
-            r.add(c.vmm());
-            r.add(c.differs() ? "!!" : "");
-            t.row(r);
-        }
-        return String.format("Sweep: %d cells, %d differ from the architecture (!!), %.2f s%n", cells.size(), differences().size(),
-                elapsedNanos / 1e9) + t;
+        return dev.debuglab.dsl.render.TextRenderer.render(this);
     }
 }

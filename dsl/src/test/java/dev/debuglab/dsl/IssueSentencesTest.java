@@ -308,7 +308,7 @@ class IssueSentencesTest {
     void runRendersItsStory() {
         LabRun run = debugOn().hwBreakpoint(0).at("t").label("t").nop().build().kvm("6.1").qemu().run();
         String s = run.toString();
-        for (String part : List.of("Routing", "Guest log", "KVM/EL2", "guest EL1", "enter guest", "Architectural verdict", "EC 0x31"))
+        for (String part : List.of("Routing", "Guest log", "KVM/EL2", "guest EL1", "enter guest", "Architectural: the guest observed exactly what bare hardware shows it", "EC 0x31"))
             assertTrue(s.contains(part), part + " in\n" + s);
         assertTrue(run.listing().toString().contains("msr dbgbcr0_el1, x16") || run.listing().toString().contains("dbgbcr0_el1"), run.listing().toString());
         assertEquals(run.listing().labels().get("_start") + 0, run.listing().lines().get(0).address());

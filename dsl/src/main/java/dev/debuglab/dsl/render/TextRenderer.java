@@ -15,9 +15,9 @@ import java.util.TreeMap;
 
 /**
  * Plain text for terminals and {@code toString()}: aligned tables ({@link TextTable}: a header, a rule,
- * columns padded to their widest cell). Each part is a method of its own so the result types can
- * compose their {@code toString()} from them. The marks are ASCII, as the types' {@code toString()}s
- * have them: {@code !!} where a step, a verdict row or a sweep cell differs from the architecture,
+ * columns padded to their widest cell). The one plain-text form of the results: {@link LabRun},
+ * {@link Comparison} and {@link SweepResult} return {@link #render} from {@code toString()}. The marks
+ * are ASCII: {@code !!} where a step, a verdict row or a sweep cell differs from the architecture,
  * {@code *} on a comparison row that differs between the runs.
  */
 public final class TextRenderer {
