@@ -56,6 +56,28 @@ final class JShellScript implements ScriptEngine {
         }
     }
 
+    /** The shell evaluating the script, for {@link #stop}. */
+    private volatile JShell current;
+
+    @Override
+    @SuppressWarnings("removal")
+    public void stop(Thread worker) {
+        JShell shell = current;
+        if (shell != null) {
+            try {
+                shell.stop(); // LocalExecutionControl stops the thread running the snippet
+            } catch (RuntimeException e) {
+                // closed meanwhile: the script ended
+            }
+        }
+        try {
+            worker.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (worker.isAlive()) worker.stop(); // stuck outside a snippet (e.g. in the compiler)
+    }
+
     @Override
     public void run(Path file, String source, Consumer<Object> shown) {
         Capturing control = new Capturing();
@@ -71,6 +93,7 @@ final class JShellScript implements ScriptEngine {
             }
         };
         try (JShell shell = JShell.builder().executionEngine(provider, Map.of()).out(System.out).err(System.err).build()) {
+            current = shell;
             for (String entry : System.getProperty("java.class.path", "").split(File.pathSeparator)) {
                 if (!entry.isBlank()) shell.addToClasspath(entry);
             }

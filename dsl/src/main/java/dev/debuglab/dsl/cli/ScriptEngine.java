@@ -12,4 +12,13 @@ interface ScriptEngine {
      * @throws ScriptFailure at the first statement that does not compile or that throws
      */
     void run(Path file, String source, Consumer<Object> shown);
+
+    /**
+     * Stops a script that runs on {@code worker} (a timeout or Ctrl-C). The default stops the thread itself, which is
+     * all a JSR-223 engine offers; JShell stops its own execution first.
+     */
+    @SuppressWarnings("removal")
+    default void stop(Thread worker) {
+        worker.stop();
+    }
 }

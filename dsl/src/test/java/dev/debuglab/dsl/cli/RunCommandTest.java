@@ -21,10 +21,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code debuglab run} end to end: the CLI main in a fresh JVM on the example scripts of {@code examples/} and on broken
- * scripts, checking what is printed (the routing the architecture prescribes), {@code --json}, {@code --html}, the
- * error lines (file:line: problem, no stack trace) and the exit status.
+ * {@code debuglab run} on the example scripts of {@code examples/} and on broken scripts, checking what is printed (the
+ * routing the architecture prescribes), {@code --json}, {@code --html}, the error lines (file:line: problem, no stack
+ * trace), {@code --timeout} and the exit status. The command runs in process ({@link Main#run}, what {@code main}
+ * calls); one test runs {@code main} in a fresh JVM end to end: a runaway script stopped by Ctrl-C (SIGINT).
  */
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class RunCommandTest {
     private static final Path ROOT = Path.of("").toAbsolutePath().getParent(); // dsl/ -> the repository
     private static final Path EXAMPLES = ROOT.resolve("examples");
@@ -56,20 +58,45 @@ class RunCommandTest {
         return String.join(File.pathSeparator, entries);
     }
 
-    static Result cli(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+    /** The class path with the surefire manifest jar's entries spelled out (JShell and the Kotlin compiler read it). */
+    @org.junit.jupiter.api.BeforeAll
+    static void realClassPath() throws IOException {
+        String cp = classPath();
+        System.setProperty("java.class.path", cp);
+        // The Kotlin script engine finds its compilation class path through the context class loader's URLs.
+        List<java.net.URL> urls = new ArrayList<>();
+        for (String e : cp.split(File.pathSeparator)) urls.add(Path.of(e).toUri().toURL());
+        Thread.currentThread().setContextClassLoader(new java.net.URLClassLoader(urls.toArray(new java.net.URL[0]), RunCommandTest.class.getClassLoader()));
+    }
+
+    /** {@code debuglab run ARGS} in this JVM: what {@code main} runs, its status returned instead of exiting. */
+    static Result cli(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8), e = new PrintStream(err, true, StandardCharsets.UTF_8);
+        PrintStream sysOut = System.out, sysErr = System.err;
+        System.setOut(o);
+        System.setErr(e);
+        try {
+            List<String> a = new ArrayList<>(List.of("run"));
+            a.addAll(List.of(args));
+            int status = Main.run(a.toArray(new String[0]), o, e);
+            return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(sysOut);
+            System.setErr(sysErr);
+        }
+    }
+
+    /** {@code debuglab run ARGS} as a process: {@code java ... Main run ARGS}, with its output in files. */
+    static Process fork(Path out, Path err, String... args) throws Exception {
+        // Through python3, which gives SIGINT its default action back: a process started in the background inherits it
+        // ignored, and a JVM then never sees Ctrl-C (a shell cannot undo an inherited ignore; python's signal() can).
+        List<String> cmd = new ArrayList<>(List.of("/usr/bin/python3", "-c",
+                "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:+UseSerialGC", "-cp", classPath(), Main.class.getName(), "run"));
         cmd.addAll(List.of(args));
-        Path out = Files.createTempFile("debuglab-run", ".out");
-        Path err = Files.createTempFile("debuglab-run", ".err");
-        try {
-            Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-            assertTrue(p.waitFor(240, TimeUnit.SECONDS), "debuglab run " + String.join(" ", args) + " did not finish in 240 s");
-            return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
-        } finally {
-            Files.deleteIfExists(out);
-            Files.deleteIfExists(err);
-        }
+        return new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
     }
 
     static void noStackTrace(Result r) {
@@ -77,7 +104,7 @@ class RunCommandTest {
     }
 
     @Test
-    void javaScriptPrintsTheRoutingOfItsRun() throws Exception {
+    void javaScriptPrintsTheRoutingOfItsRun() {
         Result r = cli(EXAMPLES.resolve("oslock-brk.jsh").toString());
         assertEquals(0, r.status, r.all());
         // BRK under the OS Lock on 6.1: taken at the guest's own EL1 vector (EC 0x3C, ISS = the comment 0x42).
@@ -88,7 +115,7 @@ class RunCommandTest {
     }
 
     @Test
-    void kotlinScriptPrintsTheComparisonWithTheDifferenceMarked() throws Exception {
+    void kotlinScriptPrintsTheComparisonWithTheDifferenceMarked() {
         Result r = cli(EXAMPLES.resolve("oslock-hwbp.kts").toString());
         assertEquals(0, r.status, r.all());
         // Bare metal and 6.1: the OS Lock masks the breakpoint, only the BRK (EC 0x3C); 5.15 (RAZ/WI): EC 0x31 first.
@@ -124,7 +151,7 @@ class RunCommandTest {
     }
 
     @Test
-    void javaSyntaxErrorNamesFileAndLine() throws Exception {
+    void javaSyntaxErrorNamesFileAndLine() {
         Result r = cli(SCRIPTS.resolve("syntax-error.jsh").toString());
         assertEquals(1, r.status, r.all());
         assertTrue(r.err.startsWith(SCRIPTS.resolve("syntax-error.jsh") + ":3: "), r.all());
@@ -132,7 +159,7 @@ class RunCommandTest {
     }
 
     @Test
-    void kotlinSyntaxErrorNamesFileAndLine() throws Exception {
+    void kotlinSyntaxErrorNamesFileAndLine() {
         Result r = cli(SCRIPTS.resolve("syntax-error.kts").toString());
         assertEquals(1, r.status, r.all());
         assertTrue(r.err.startsWith(SCRIPTS.resolve("syntax-error.kts") + ":3: "), r.all());
@@ -140,7 +167,7 @@ class RunCommandTest {
     }
 
     @Test
-    void unknownMnemonicInJavaAndKotlin() throws Exception {
+    void unknownMnemonicInJavaAndKotlin() {
         Result j = cli(SCRIPTS.resolve("unknown-mnemonic.jsh").toString());
         assertEquals(1, j.status, j.all());
         assertTrue(j.err.startsWith(SCRIPTS.resolve("unknown-mnemonic.jsh") + ":3: "), j.all());
@@ -153,13 +180,76 @@ class RunCommandTest {
         noStackTrace(k);
     }
 
+    /** Statements that span lines (a lambda with nested lambdas, a chain continued on the next line) keep the lines right. */
     @Test
-    void aFailingAssertionFailsTheScript() throws Exception {
+    void kotlinErrorsAfterAndInsideMultiLineCallsNameTheirLine() {
+        Result compile = cli(SCRIPTS.resolve("multiline-error.kts").toString());
+        assertEquals(1, compile.status, compile.all());
+        assertTrue(compile.err.startsWith(SCRIPTS.resolve("multiline-error.kts") + ":7: "), compile.all());
+        assertTrue(compile.err.contains("mismatch"), compile.all());
+        Result thrown = cli(SCRIPTS.resolve("multiline-throw.kts").toString());
+        assertEquals(1, thrown.status, thrown.all());
+        assertTrue(thrown.err.startsWith(SCRIPTS.resolve("multiline-throw.kts") + ":9: "), thrown.all());
+        assertTrue(thrown.err.contains("0x10000"), thrown.all());
+        Result inner = cli(SCRIPTS.resolve("multiline-inner.kts").toString());
+        assertEquals(1, inner.status, inner.all());
+        assertTrue(inner.err.startsWith(SCRIPTS.resolve("multiline-inner.kts") + ":5: "), inner.all());
+        assertTrue(inner.err.contains("frobnicate"), inner.all());
+        noStackTrace(compile);
+        noStackTrace(thrown);
+        noStackTrace(inner);
+    }
+
+    @Test
+    void aFailingAssertionFailsTheScript() {
         Result r = cli(SCRIPTS.resolve("failing-assertion.jsh").toString());
         assertEquals(1, r.status, r.all());
         assertTrue(r.err.startsWith(SCRIPTS.resolve("failing-assertion.jsh") + ":3: "), r.all());
         assertTrue(r.err.contains("EC 0x30"), r.all());
         noStackTrace(r);
+    }
+
+    @Test
+    @org.junit.jupiter.api.Order(Integer.MAX_VALUE) // after the other scripts (the default order is MAX_VALUE / 2): the engines are warm, so the time goes to the loop
+    void aRunawayJavaScriptIsStoppedByTheTimeout() {
+        Result r = cli("--timeout", "6", SCRIPTS.resolve("endless-loop.jsh").toString());
+        assertEquals(124, r.status, r.all());
+        assertTrue(r.out.contains("looping"), "the script ran: " + r.all());
+        assertTrue(r.err.startsWith(SCRIPTS.resolve("endless-loop.jsh") + ": stopped after 6 s (--timeout 6)"), r.all());
+        assertTrue(r.err.strip().lines().count() == 1, "one message:\n" + r.all());
+        noStackTrace(r);
+    }
+
+    @Test
+    @org.junit.jupiter.api.Order(Integer.MAX_VALUE) // after the other scripts (the default order is MAX_VALUE / 2): the engines are warm, so the time goes to the loop
+    void aRunawayKotlinScriptIsStoppedByTheTimeout() {
+        Result r = cli("--timeout", "6", SCRIPTS.resolve("endless-loop.kts").toString());
+        assertEquals(124, r.status, r.all());
+        assertTrue(r.out.contains("looping"), "the script ran: " + r.all());
+        assertTrue(r.err.startsWith(SCRIPTS.resolve("endless-loop.kts") + ": stopped after 6 s (--timeout 6)"), r.all());
+        noStackTrace(r);
+    }
+
+    /** End to end in a fresh JVM: {@code main}, the class path, the exit status; Ctrl-C (SIGINT) stops a runaway script. */
+    @Test
+    void ctrlCStopsARunawayScriptInItsOwnProcess() throws Exception {
+        Path out = Files.createTempFile("debuglab-run", ".out"), err = Files.createTempFile("debuglab-run", ".err");
+        try {
+            Process p = fork(out, err, SCRIPTS.resolve("endless-loop.jsh").toString());
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (!Files.readString(out).contains("looping") && p.isAlive() && System.nanoTime() < deadline) Thread.sleep(50);
+            assertTrue(p.isAlive(), "the script should still be looping:\n" + Files.readString(out) + Files.readString(err));
+            Thread.sleep(300); // inside the loop now
+            assertEquals(0, new ProcessBuilder("kill", "-INT", String.valueOf(p.pid())).inheritIO().start().waitFor());
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "Ctrl-C did not stop the process");
+            Result r = new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+            assertEquals(130, r.status, r.all());
+            assertTrue(r.err.contains("endless-loop.jsh: interrupted (Ctrl-C)"), r.all());
+            noStackTrace(r);
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+        }
     }
 
     @Test
@@ -180,5 +270,11 @@ class RunCommandTest {
         err.reset();
         assertEquals(2, Main.run(new String[] {"run", "--xml", "a.jsh"}, o, e));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("unknown option --xml"));
+        err.reset();
+        assertEquals(2, Main.run(new String[] {"run", "--timeout", "soon", "a.jsh"}, o, e));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--timeout soon: give the seconds a script may run as a positive number"));
+        err.reset();
+        assertEquals(2, Main.run(new String[] {"run", "a.jsh", "--timeout"}, o, e));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--timeout needs a number of seconds"));
     }
 }

@@ -1,0 +1,3 @@
+System.out.println("looping");
+long n = 0;
+while (true) { n++; }

@@ -1,0 +1,3 @@
+println("looping")
+var n = 0L
+while (true) { n++ }
