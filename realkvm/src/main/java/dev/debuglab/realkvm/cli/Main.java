@@ -13,7 +13,7 @@ import java.util.Map;
 
 /**
  * {@code ./debuglab realkvm --kernel IMAGE|6.1|6.12|6.18|7.2 [--cpu cortex-a57] [--model VERSION]
- * [--timeout SECONDS] [--summary] SCENARIO...|--all}, and {@code --list}. Exit status: 0 when real KVM
+ * [--append KERNEL-ARGS] [--timeout SECONDS] [--summary] SCENARIO...|--all}, and {@code --list}. Exit status: 0 when real KVM
  * agrees with the model (differences the spec explains as artefacts allowed), 1 when it differs, 2
  * for bad input (one message, no stack trace).
  */
@@ -22,7 +22,7 @@ public final class Main {
 
     static final String USAGE = """
             usage: ./debuglab realkvm --kernel IMAGE|6.1|6.12|6.18|7.2 [--cpu cortex-a57|max] [--model VERSION]
-                                      [--timeout SECONDS] [--summary] SCENARIO...|--all
+                                      [--append KERNEL-ARGS] [--timeout SECONDS] [--summary] SCENARIO...|--all
                    ./debuglab realkvm --list
               Boots the kernel under qemu-system-aarch64 with EL2, replays the scenarios through /dev/kvm, runs them
               on the KVM model (by default the kernel's own version) and prints both side by side with the verdict.""";
@@ -41,7 +41,7 @@ public final class Main {
     }
 
     private static int run(String[] args, PrintStream out) {
-        String kernel = null, cpu = "cortex-a57", model = null;
+        String kernel = null, cpu = "cortex-a57", model = null, append = "";
         int timeout = -1;
         boolean all = false, list = false, summary = false;
         List<String> ids = new ArrayList<>();
@@ -51,6 +51,7 @@ public final class Main {
                 case "--kernel" -> kernel = value(args, ++i, a);
                 case "--cpu" -> cpu = value(args, ++i, a);
                 case "--model" -> model = value(args, ++i, a);
+                case "--append" -> append = value(args, ++i, a);
                 case "--timeout" -> {
                     String v = value(args, ++i, a);
                     try {
@@ -81,8 +82,9 @@ public final class Main {
         if (kernel == null) throw new RealKvmException("no kernel given: --kernel IMAGE|6.1|6.12|6.18|7.2\n" + USAGE);
         if (!all && ids.isEmpty()) throw new RealKvmException("no scenario given: name scenarios (./debuglab realkvm --list) or use --all");
         List<Scenario> scenarios = all ? Scenarios.all() : ids.stream().map(Scenarios::byId).toList();
-        RealKvm r = RealKvm.on(Kernel.of(kernel)).cpu(cpu);
-        if (timeout > 0) r = r.options(QemuHost.Options.defaults().withCpu(cpu).withTimeouts(timeout, timeout));
+        QemuHost.Options o = QemuHost.Options.defaults().withCpu(cpu).withAppend(append);
+        if (timeout > 0) o = o.withTimeouts(timeout, timeout);
+        RealKvm r = RealKvm.on(Kernel.of(kernel)).options(o);
         if (model != null) r = r.model(model);
         RealKvm.Report report = r.run(scenarios);
         out.print(summary ? report.summary() : report.toString());
