@@ -72,7 +72,11 @@ final class Debian {
     }
 
     /** The newest package of the suite whose name matches {@code regex} (versions compared number by number). */
-    static String newest(Suite suite, String regex) {
+    static synchronized String newest(Suite suite, String regex) {
+        return Tools.locked("apt-" + suite.name().toLowerCase(), () -> search(suite, regex));
+    }
+
+    private static String search(Suite suite, String regex) {
         update(suite);
         List<String> cmd = new ArrayList<>(List.of("apt-cache"));
         cmd.addAll(options(suite));
@@ -100,7 +104,11 @@ final class Debian {
     }
 
     /** apt-get download of {@code pkg}:arm64 into {@code dir}; the .deb file. */
-    static Path download(Suite suite, String pkg, Path dir) {
+    static synchronized Path download(Suite suite, String pkg, Path dir) {
+        return Tools.locked("apt-" + suite.name().toLowerCase(), () -> fetch(suite, pkg, dir));
+    }
+
+    private static Path fetch(Suite suite, String pkg, Path dir) {
         update(suite);
         try {
             Files.createDirectories(dir);

@@ -45,6 +45,10 @@ public final class Initramfs {
 
     /** The driver binary, compiled once per source version. */
     static synchronized Path driver() {
+        return Tools.locked("driver", Initramfs::compileDriver);
+    }
+
+    private static Path compileDriver() {
         byte[] src = Tools.resource("dlkvm.c");
         Path dir = Tools.cache().resolve("driver-" + Tools.sha256(src));
         Path bin = dir.resolve("dlkvm");
@@ -67,6 +71,10 @@ public final class Initramfs {
 
     /** Debian's arm64 busybox-static, downloaded once with apt-get download and unpacked with dpkg-deb. */
     static synchronized Path busybox() {
+        return Tools.locked("busybox", Initramfs::fetchBusybox);
+    }
+
+    private static Path fetchBusybox() {
         Path dir = Tools.cache().resolve("busybox");
         Path bin = dir.resolve("bin/busybox");
         if (Files.isRegularFile(bin)) return bin;

@@ -94,6 +94,10 @@ public record Kernel(String name, Path image, String origin) {
 
     /** Debian's kernel for {@code alias}: cached under kernels/ALIAS (Image + the package's name). */
     private static synchronized Kernel debian(String alias, Source src) {
+        return Tools.locked("kernel-" + alias, () -> fetch(alias, src));
+    }
+
+    private static Kernel fetch(String alias, Source src) {
         Path dir = Tools.cache().resolve("kernels").resolve(alias);
         Path image = dir.resolve("Image"), pkgFile = dir.resolve("package");
         try {
@@ -108,7 +112,9 @@ public record Kernel(String name, Path image, String origin) {
                 found = files.findFirst().orElseThrow(() -> new RealKvmException(deb.getFileName() + " holds no vmlinuz"));
             }
             Kernel k = ofFile(found);
-            Files.copy(k.image(), image, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Path tmp = dir.resolve("Image.tmp");
+            Files.copy(k.image(), tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.move(tmp, image, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             String origin = "Debian " + src.suite().name().toLowerCase().replace('_', '-') + " " + deb.getFileName();
             Files.writeString(pkgFile, origin + "\n");
             // keep only the Image: the .deb and the unpacked tree are 50-100 MB each

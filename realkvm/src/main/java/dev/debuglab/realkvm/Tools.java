@@ -27,6 +27,21 @@ final class Tools {
         }
     }
 
+    /**
+     * Runs {@code work} holding an exclusive lock on {@code name}.lock in the cache directory, so that
+     * builds running at the same time (several Maven forks, several users of one cache) do not download
+     * or compile into the same place at once.
+     */
+    static <T> T locked(String name, java.util.function.Supplier<T> work) {
+        Path lock = cache().resolve(name + ".lock");
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(lock, java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.WRITE); java.nio.channels.FileLock ignored = ch.lock()) {
+            return work.get();
+        } catch (IOException e) {
+            throw new RealKvmException("cannot lock " + lock + ": " + e.getMessage());
+        }
+    }
+
     static boolean onPath(String command) {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(":"))
             if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, command))) return true;
