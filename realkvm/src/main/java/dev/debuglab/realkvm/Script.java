@@ -123,7 +123,7 @@ public final class Script {
         return with("GD " + gd(g));
     }
 
-    /** At a KVM_EXIT_DEBUG with this EC (-1: any) and PC ≥ {@code minPc}: skip the instruction (PC += 4). */
+    /** At a KVM_EXIT_DEBUG with this EC (-1: any): skip the instruction (PC += 4). */
     public Script onDebugSkip(int ec) {
         return with("RD " + ec + " 0x0 SKIP");
     }
