@@ -27,9 +27,13 @@ public final class Scenarios {
     static final long WATCHED = 0x4010_0000L, WATCHED_HW = 0x4010_0100L;
     /** scenarios.md conventions: BCR_A = E, PMC EL1+EL0, BAS 0xF; WCR_ST = E, PAC EL1+EL0, LSC store, BAS 0xFF. */
     static final long BCR_A = 0x1E7, WCR_ST = 0x1FF7;
+    /** BCR_S = E, PMC EL1, BAS 0xFF at bit 5 (the selftest's); WCR_S = E, PAC EL1, LSC load+store, BAS 0xFF. */
+    static final long BCR_S = 0x1FE3, WCR_S = 0x1FFB;
+    /** The selftest's context breakpoint (BCR_S | BT 0b0011) and, linked to it (LBN 5), an address breakpoint (BT 0b0001) and a watchpoint (WT). */
+    static final long CTX_BCR = BCR_S | 0x3L << 20, LINKED_BCR = BCR_S | 0x1L << 20 | 5L << 16, LINKED_WCR = WCR_S | 1L << 20 | 5L << 16;
     /** Guest-log tags. */
     static final int TAG_PHASE = 0xF0, TAG_OSLSR = 1, TAG_MDSCR = 2, TAG_DAIF = 3, TAG_DFR0 = 4, TAG_MEM = 5, TAG_OSDLR = 6,
-            TAG_DBGPRCR = 7, TAG_BCR0 = 8, TAG_FAR = 9, TAG_TRIGGER = 0xE0, TAG_AFTER = 0xE1;
+            TAG_DBGPRCR = 7, TAG_BCR0 = 8, TAG_FAR = 9, TAG_BVR0 = 10, TAG_WVR0 = 11, TAG_TRIGGER = 0xE0, TAG_AFTER = 0xE1;
 
     static final long OSLSR_EL1 = RegId.sys(2, 0, 1, 1, 4), OSLAR_EL1 = RegId.sys(2, 0, 1, 0, 4),
             OSDLR_EL1 = RegId.sys(2, 0, 1, 3, 4), DBGPRCR_EL1 = RegId.sys(2, 0, 1, 4, 4), MDSCR_EL1 = RegId.sys(2, 0, 0, 2, 2), FAR_EL1 = RegId.sys(3, 0, 6, 0, 0);
@@ -296,6 +300,52 @@ public final class Scenarios {
                         + "SPSR.D = 1 — QEMU raises the step at the end of the stepped instruction, gen_step_complete_exception), the model "
                         + "lets PSTATE.D = 1 mask the pending step; the spec's harness stops re-arming at the end instead (KVM61-SS-OSLK0)"));
 
+        // --- B.3, the KVM selftest debug-exceptions: its rows that the standard runtime can run (slot 0; context breakpoint 5)
+        add("KVMST-SWBP", "KVMST-SWBP", "BRK #0 with MDSCR = 0, D masked", vm(guest(RESET_DEBUG + "sw:\n    brk     #0\n")).run());
+        add("KVMST-BP-SVC", "KVMST-BP-SVC, ARCH-HWBP-SVC", "breakpoint (BCR_S) on SVC #0",
+                vm(guest(RESET_DEBUG + armBp0("s", BCR_S) + ENABLE_DEBUG + "s:\n    svc     #0\n")).run());
+        add("KVMST-BP-BRK", "KVMST-BP-BRK, ARCH-HWBP-BRK", "breakpoint (BCR_S) on BRK #0",
+                vm(guest(RESET_DEBUG + armBp0("b", BCR_S) + ENABLE_DEBUG + "b:\n    brk     #0\n")).run());
+        add("KVMST-WP", "KVMST-WP, ARCH-WP-STORE", "WCR_S on write_data; STRB 'x'; the byte read back",
+                vm(guest(RESET_DEBUG + armWp0(WATCHED, WCR_S) + ENABLE_DEBUG + address("x11", WATCHED)
+                        + "    mov     x12, #0x78\nst:\n    strb    w12, [x11]\n    ldrb    w13, [x11]\n" + StandardVectors.logValue(TAG_MEM, "x13"))).run());
+        String ctx = address("x9", 0xABCDEF) + "    msr     dbgbvr5_el1, x9\n" + address("x9", CTX_BCR) + "    msr     dbgbcr5_el1, x9\n"
+                + address("x9", 0xABCDEF) + "    msr     contextidr_el1, x9\n    isb\n";
+        add("KVMST-HWBP-CTX", "KVMST-HWBP-CTX, ARCH-HWBP-CTX",
+                "context breakpoint 5 (CONTEXTIDR 0xABCDEF) linked to breakpoint 0 on t; call t; CONTEXTIDR = 0, re-arm, call t",
+                vm(guest(RESET_DEBUG + ctx + "    adr     x9, t\n    msr     dbgbvr0_el1, x9\n" + address("x9", LINKED_BCR)
+                        + "    msr     dbgbcr0_el1, x9\n    isb\n" + ENABLE_DEBUG + "    bl      t\n" + phase()
+                        + "    msr     contextidr_el1, xzr\n" + address("x9", LINKED_BCR) + "    msr     dbgbcr0_el1, x9\n    isb\n"
+                        + "    bl      t\n", TARGET_T)).run());
+        add("KVMST-WP-CTX", "KVMST-WP-CTX, ARCH-WP-CTX",
+                "watchpoint 0 (WCR_S, linked to context breakpoint 5, CONTEXTIDR 0xABCDEF) on write_data; store; CONTEXTIDR = 0, re-arm, store",
+                vm(guest(RESET_DEBUG + ctx + address("x9", WATCHED) + "    msr     dbgwvr0_el1, x9\n" + address("x9", LINKED_WCR)
+                        + "    msr     dbgwcr0_el1, x9\n    isb\n" + ENABLE_DEBUG + address("x11", WATCHED)
+                        + "    mov     x12, #0x78\nst1:\n    strb    w12, [x11]\n" + phase() + "    msr     contextidr_el1, xzr\n"
+                        + address("x9", LINKED_WCR) + "    msr     dbgwcr0_el1, x9\n    isb\n    mov     x12, #0x79\nst2:\n    strb    w12, [x11]\n"
+                        + "    ldrb    w13, [x11]\n" + StandardVectors.logValue(TAG_MEM, "x13"))).run());
+        Program uss = guest(RESET_DEBUG + """
+                    mov     x20, #0
+                uss_loop:
+                    lsl     x21, x20, #2
+                """ + StandardVectors.logValue(TAG_TRIGGER, "xzr") + """
+                uss_start:
+                    msr     dbgbvr0_el1, x21
+                    msr     dbgwvr0_el1, x21
+                    nop
+                    nop
+                uss_end:
+                    mrs     x9, dbgbvr0_el1
+                """ + StandardVectors.logValue(TAG_BVR0, "x9") + "    mrs     x9, dbgwvr0_el1\n" + StandardVectors.logValue(TAG_WVR0, "x9") + """
+                    add     x20, x20, #1
+                    cmp     x20, #10
+                    b.lo    uss_loop
+                """);
+        add("KVMST-USER-SS", "KVMST-USER-SS",
+                "userspace single-step, 10 iterations (the selftest runs 10,000): each writes i<<2 to DBGBVR0/DBGWVR0 in a stepped window",
+                vm(uss).onLogTag(TAG_TRIGGER, GuestDebug.of(GuestDebug.ENABLE | GuestDebug.SINGLESTEP))
+                        .onDebugSet(-1, uss.symbol("uss_end"), GuestDebug.disabled()).onDebugContinue(-1, 0).run());
+
         Script one = Script.empty();
         for (long v : new long[] {0x0, 0x1, 0x2, 0x8, 0x9, 0xA, 0xB, 0xFFFF_FFFFL}) one = one.vm().set(OSLSR_EL1, v).get(OSLSR_EL1);
         add("KVM-ONEREG-OSLSR", "KVM-ONEREG-OSLSR, KVM61-ONEREG-OSLSR, MIG-61-BADVAL",
@@ -337,9 +387,9 @@ public final class Scenarios {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("PRE and V2 columns of B.1/B.2", "Debian ships no 5.15-5.17 arm64 kernel for these suites, and the v2 patch was "
                 + "never merged: those columns are model-only (the comparison runs the MERGED and OWNER columns)");
-        m.put("KVMST-* (B.3, KVM selftest debug-exceptions)", "not ported to the driver's script: the selftest's own guest "
-                + "(SelftestGuest, 32 VMs per kernel, 10,000 userspace steps) runs on the model in the emulator's tests; the OS-lock "
-                + "rows it shares with B.1 (BRK, breakpoint, watchpoint, step under the lock) run here as KVM-*-OSLK");
+        m.put("KVMST-SS, and the 4 x 4 x 2 slot sweep of B.3", "the selftest's own guest (SelftestGuest: its step handler, 32 VMs "
+                + "over every breakpoint/watchpoint slot) runs on the model in the emulator's tests; here each B.3 row runs once in slot 0 "
+                + "with the standard runtime, KVMST-USER-SS with 10 iterations instead of 10,000, and the OS-lock rows as KVM-*-OSLK");
         m.put("KUT-* (B.4, kvm-unit-tests arm/debug)", "kvm-unit-tests needs its own runner (a QEMU VMM with migration); not ported");
         m.put("MIG-515-TO-518, MIG-515-TO-V2, MIG-518-TO-515", "need a PRE or V2 kernel on one side (none is shipped)");
         m.put("MIG-KUT-*, MIG-EXTRA-DEST", "need QEMU's migration stream between two VMMs; the driver migrates OSLSR_EL1 "

@@ -117,6 +117,43 @@ class RealKernelsTest {
         assertEquals(List.of(0xC6000022L), guestExceptions(real(r, "MIG-61-OSLK1")).stream().map(GuestLog.Exception::esr).toList());
     }
 
+    static List<Long> esrs(RealKvm.Report r, String id) {
+        return guestExceptions(real(r, id)).stream().map(GuestLog.Exception::esr).toList();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"6.1", "6.12", "6.18", "7.2"})
+    void realKvmPassesTheSelftestRows(String kernel) {
+        // scenarios.md B.3 (MERGED, OWNER columns), each row once in slot 0
+        RealKvm.Report r = Boots.report(kernel, null);
+        assertEquals(List.of(0xF2000000L), esrs(r, "KVMST-SWBP"), "sw_bp = the BRK");
+        List<GuestLog.Exception> svc = guestExceptions(real(r, "KVMST-BP-SVC"));
+        assertEquals(List.of(0xC6000022L, 0x56000000L), svc.stream().map(GuestLog.Exception::esr).toList(), "hw_bp = SVC, then the SVC");
+        assertEquals(svc.get(0).elr() + 4, svc.get(1).elr(), "svc = SVC + 4");
+        List<GuestLog.Exception> brk = guestExceptions(real(r, "KVMST-BP-BRK"));
+        assertEquals(List.of(0xC6000022L, 0xF2000000L), brk.stream().map(GuestLog.Exception::esr).toList(), "hw_bp = sw_bp = BRK");
+        assertEquals(brk.get(0).elr(), brk.get(1).elr());
+        for (String id : List.of("KVMST-WP", "KVMST-WP-CTX")) {
+            List<GuestLog.Exception> wp = guestExceptions(real(r, id));
+            assertEquals(List.of(0xD6000062L), wp.stream().map(GuestLog.Exception::esr).toList(), id);
+            assertEquals(0x4010_0000L, wp.get(0).far(), id + ": wp_data = &write_data");
+        }
+        assertTrue(real(r, "KVMST-WP").stream().anyMatch(o -> o.text().equals("guest value #5 = 0x78")), "the value 'x' written");
+        assertEquals(List.of(0xC6000022L), esrs(r, "KVMST-HWBP-CTX"), "hw_bp = target with CONTEXTIDR 0xABCDEF, none without");
+        // KVMST-USER-SS: every exit is KVM_EXIT_DEBUG (EC 0x32); within a window each PC = previous + 4; bvr = wvr = i<<2 read back
+        List<Observation> uss = real(r, "KVMST-USER-SS");
+        List<Long> pcs = uss.stream().filter(o -> o.text().startsWith("KVM_EXIT_DEBUG")).map(o -> Long.decode(o.text().replaceAll(".* pc ", "")))
+                .toList();
+        assertTrue(uss.stream().filter(o -> o.text().startsWith("KVM_EXIT_DEBUG")).allMatch(o -> o.text().contains("(EC 0x32 ")));
+        assertEquals(50, pcs.size(), "5 steps per window, 10 windows");
+        for (int i = 0; i < pcs.size(); i++) if (i % 5 != 0) assertEquals(pcs.get(i - 1) + 4, pcs.get(i), "step " + i);
+        for (int tag : new int[] {Scenarios.TAG_BVR0, Scenarios.TAG_WVR0}) {
+            List<Long> v = uss.stream().flatMap(o -> o.entries().stream()).filter(e -> e instanceof GuestLog.Value x && x.tag() == tag)
+                    .map(e -> ((GuestLog.Value) e).value()).toList();
+            assertEquals(List.of(0L, 4L, 8L, 12L, 16L, 20L, 24L, 28L, 32L, 36L), v, "read back i<<2");
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"6.1", "6.12", "6.18", "7.2"})
     void theKnownDifferencesAreExactlyTheDocumentedOnes(String kernel) {
