@@ -27,8 +27,10 @@ import java.util.Map;
  * @param steps     one per shown event, in order
  * @param unplaced  differences with no event to carry them
  * @param hiddenMmio the number of MMIO round trips (guest log and console stores) left out
+ * @param hiddenSteps the number of one-instruction KVM_RUNs the VMM made to reach a stop point (a migration at a
+ *                    label) left out: each is a KVM_EXIT_INTR and a re-entry, nothing the guest or KVM decided
  */
-public record Story(List<Step> steps, List<Difference> unplaced, int hiddenMmio) {
+public record Story(List<Step> steps, List<Difference> unplaced, int hiddenMmio, int hiddenSteps) {
 
     /** How a step is drawn; {@link #cssClass} is the colour class of the SVG and HTML. */
     public enum Kind {
@@ -91,6 +93,7 @@ public record Story(List<Step> steps, List<Difference> unplaced, int hiddenMmio)
         List<RoutingEvent> events = run.events();
         boolean[] hidden = new boolean[events.size()];
         int mmio = includeMmio ? 0 : hideMmio(events, hidden);
+        int stepping = includeMmio ? 0 : hideStepping(events, hidden);
         Map<Long, String> labels = new LinkedHashMap<>();
         if (run.listing() != null)
             run.listing().labels().entrySet().stream().sorted(Map.Entry.comparingByKey())
@@ -125,7 +128,21 @@ public record Story(List<Step> steps, List<Difference> unplaced, int hiddenMmio)
                     Esr.shortName(x.ec()) + " ESR " + String.format("0x%08X", x.esr()) + " missing",
                     "ELR " + pcText(x.elr(), labels), List.of(d.toString())));
         }
-        return new Story(steps, unplaced, mmio);
+        return new Story(steps, unplaced, mmio, stepping);
+    }
+
+    /** Hides the VMM's one-instruction runs towards a stop point (KVM_EXIT_INTR of a budget of 1) and the re-entry after each. */
+    private static int hideStepping(List<RoutingEvent> events, boolean[] hidden) {
+        int count = 0;
+        for (int i = 0; i < events.size(); i++) {
+            if (events.get(i) instanceof RoutingEvent.ExitToVmm x && x.exitName().equals("KVM_EXIT_INTR")
+                    && x.description().contains("budget of 1 ran out")) {
+                hidden[i] = true;
+                count++;
+                if (i + 1 < events.size() && events.get(i + 1) instanceof RoutingEvent.GuestEntry) hidden[i + 1] = true;
+            }
+        }
+        return count;
     }
 
     /** Hides each exit whose handling was an MMIO round trip, with its userspace exit and the guest re-entry. */

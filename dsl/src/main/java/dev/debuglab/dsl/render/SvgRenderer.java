@@ -169,9 +169,11 @@ public final class SvgRenderer {
             step(b, s, l, y, n++);
             y += l.rowHeight();
         }
-        if (story.hiddenMmio() > 0)
-            b.append(String.format("<text class='subtitle' x='12' y='%d'>%d MMIO round trips (guest log, console) not drawn</text>%n",
-                    bottom + 20, story.hiddenMmio()));
+        java.util.List<String> notDrawn = new java.util.ArrayList<>();
+        if (story.hiddenMmio() > 0) notDrawn.add(story.hiddenMmio() + " MMIO round trips (guest log, console)");
+        if (story.hiddenSteps() > 0) notDrawn.add(story.hiddenSteps() + " one-instruction runs of the VMM to its stop point");
+        if (!notDrawn.isEmpty())
+            b.append(String.format("<text class='subtitle' x='12' y='%d'>%s not drawn</text>%n", bottom + 20, String.join(" and ", notDrawn)));
         b.append("</g>\n");
     }
 
