@@ -30,7 +30,6 @@ class KernelFixture:
         harness.stop(cls.km, cls.kc)
 
     def setUp(self):
-        # also a pause: a kernel may abort requests that arrive just after an error (stop_on_error)
         harness.drain(self.kc, 0.1)
 
     def assert_alive(self):
@@ -86,11 +85,12 @@ class ProtocolChecks(KernelFixture):
 
     def test_a_cell_sent_right_after_an_error_runs(self):
         # stop_on_error aborts what was queued when the error happened, not what a client sends once the
-        # error is reported (IPython too may abort a request that arrives within a millisecond of the reply)
-        r = execute(self.kc, self.samples.error_cell)
-        self.assertEqual(r.content["status"], "error")
-        time.sleep(0.2)
-        self.assert_alive()
+        # error is reported and the kernel is idle (nbclient does this after a cell tagged raises-exception).
+        # Debian's IPython kernel runs it every time (15 of 15 tried).
+        for _ in range(5):
+            r = execute(self.kc, self.samples.error_cell)
+            self.assertEqual(r.content["status"], "error")
+            self.assert_alive()
 
     def test_stdout_is_streamed_while_the_cell_runs(self):
         r = execute(self.kc, self.samples.print_sleep_print)
@@ -117,6 +117,22 @@ class ProtocolChecks(KernelFixture):
         self.assertEqual(r.content["status"], "error", r.content)
         self.assertEqual(len(r.of_type("error")), 1, r.iopub)
         self.assert_alive()
+
+    def test_interrupt_as_soon_as_the_cell_starts(self):
+        # the user presses stop at once: the cell may still be compiling; afterwards output streams as before
+        # (sooner than this, IPython too can lose a SIGINT that lands before the cell's code runs)
+        for delay in (0.2, 0.5):
+            msg_id = self.kc.execute(self.samples.endless_loop)
+            self.wait_busy(msg_id)
+            time.sleep(delay)
+            reply = self.interrupt()
+            if reply is not None:
+                self.assertEqual(reply["content"]["status"], "ok", reply["content"])
+            r = harness.collect(self.kc, msg_id, timeout=20)
+            self.assertEqual(r.content["status"], "error", r.content)
+        r = execute(self.kc, self.samples.print_sleep_print)
+        first = next(t for t, m in zip(r.arrivals, r.iopub) if m["msg_type"] == "stream")
+        self.assertLess(first, r.arrivals[-1] - 1.5, "output is no longer streamed after an early interrupt")
 
     def wait_busy(self, msg_id):
         deadline = time.monotonic() + TIMEOUT
@@ -150,7 +166,6 @@ class ProtocolChecks(KernelFixture):
         # protocol 5.1 deprecated "aborted" in favour of "error"; either way the cell must not run
         self.assertIn(r2.content["status"], ("aborted", "error"), r2.content)
         self.assertNotIn("queued cell ran", r2.stdout())
-        time.sleep(0.2)
         check = execute(self.kc, self.samples.read_after)
         self.assertEqual(check.content["status"], "error", "the aborted cell's variable exists: %r" % check.content)
 
