@@ -61,6 +61,7 @@ class MainTest {
         assertEquals(0, r.status());
         assertTrue(r.out().startsWith("KVM-RESET"), r.out());
         assertTrue(r.out().contains("Not run on real KVM:"), r.out());
-        assertTrue(r.out().contains("KVMST-*"), r.out());
+        assertTrue(r.out().contains("KVMST-SS, and the 4 x 4 x 2 slot sweep of B.3"), r.out());
+        assertTrue(r.out().contains("KVMST-USER-SS"), r.out());
     }
 }
