@@ -15,7 +15,7 @@ command -v jupyter-notebook >/dev/null || die "jupyter-notebook is missing (apt-
 command -v npm >/dev/null || die "npm is missing (apt-get install npm)"
 
 # playwright-core from npm, under the build folder (only the driver: it downloads no browser).
-PW_VERSION=1.65.1
+PW_VERSION=1.58.2  # the newest release that runs on Debian 12's Node 18 (engines: node >=18)
 if [ ! -f "$OUT/node/node_modules/playwright-core/package.json" ] \
     || ! grep -q "\"version\": \"$PW_VERSION\"" "$OUT/node/node_modules/playwright-core/package.json"; then
   mkdir -p "$OUT/node"

@@ -22,6 +22,7 @@ final class HtmlPage {
             .prompt.out { color: #a8433f; }
             pre.source { margin: 0; background: #f7f8fa; border: 1px solid #e1e4e9; border-radius: 4px; padding: 8px 10px; overflow-x: auto; }
             .outputs { grid-column: 2; margin-top: 6px; overflow-x: auto; }
+            .outputs svg { max-width: 100%; height: auto; }
             pre.stream, pre.text { margin: 4px 0; white-space: pre-wrap; }
             pre.stderr { background: #fff4f4; } pre.error { background: #fde8e8; color: #7a1010; border: 1px solid #f1b7b7; padding: 8px; white-space: pre-wrap; }
             """;
