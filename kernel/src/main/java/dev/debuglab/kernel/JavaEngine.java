@@ -37,14 +37,15 @@ import jdk.jshell.spi.ExecutionEnv;
  * stops a runaway cell (it stops JShell's execution thread group). The DSL is on the class path and imported.
  */
 final class JavaEngine implements AutoCloseable {
-    /** What every cell sees without an import: the same list as {@code ./debuglab run} scripts (dsl.cli.Imports). */
+    /** What every cell sees without an import: the list of {@code ./debuglab run} scripts (dsl.cli.Imports) and the notebook helpers. */
     static final List<String> IMPORTS = List.of(
             "import dev.debuglab.dsl.*;",
             "import static dev.debuglab.dsl.Lab.*;",
             "import static dev.debuglab.dsl.DebugLabAssertions.*;",
             "import dev.debuglab.emulator.kvm.KvmVersion;",
             "import dev.debuglab.emulator.kvm.Step;",
-            "import dev.debuglab.emulator.vmm.QemuPolicy;");
+            "import dev.debuglab.emulator.vmm.QemuPolicy;",
+            "import static dev.debuglab.kernel.Notebook.*;");
 
     /** No value: a statement, a declaration or a void call. */
     static final Object NO_VALUE = new Object();
@@ -55,6 +56,14 @@ final class JavaEngine implements AutoCloseable {
      */
     private static final class Control extends LocalExecutionControl {
         private Object read = NO_VALUE;
+        /** An interrupt that came while javac compiled: the snippet must not start. */
+        volatile boolean stopRequested;
+
+        @Override
+        protected String invoke(java.lang.reflect.Method doitMethod) throws Exception {
+            if (stopRequested) throw new ExecutionControl.StoppedException();
+            return super.invoke(doitMethod);
+        }
 
         @Override
         public String varValue(String className, String varName) {
@@ -150,6 +159,7 @@ final class JavaEngine implements AutoCloseable {
     /** Stops the running snippet (a runaway loop or guest); the cell then fails with "Interrupted". */
     void stop() {
         stopped = true;
+        control.stopRequested = true;
         shell.stop();
     }
 
@@ -159,6 +169,7 @@ final class JavaEngine implements AutoCloseable {
      */
     Object eval(String cell) throws CellFailure {
         stopped = false;
+        control.stopRequested = false;
         Object fast = fastPath(cell);
         if (fast != ConstantExpression.NOT_CONSTANT) return fast;
         Object value = NO_VALUE;
@@ -182,7 +193,7 @@ final class JavaEngine implements AutoCloseable {
                 // UNKNOWN: let the compiler say what is wrong with it
                 consumed = rest.length();
             }
-            String source = c.isComplete() ? info.source() : rest;
+            String source = (c.isComplete() ? info.source() : rest).stripLeading();
             int start = offset + startOf(rest, source);
             value = evalSnippet(cell, lineAt(cell, start), source);
             if (consumed <= 0) break;
@@ -354,20 +365,21 @@ final class JavaEngine implements AutoCloseable {
         String message = e.getMessage() == null ? "" : e.getMessage();
         List<String> tb = new ArrayList<>();
         tb.add(red(simple) + (message.isEmpty() ? "" : ": " + message));
-        frames(cell, e, tb);
+        // A DslException names the problem and the fix at the call that caused it: the cell's line is all it needs.
+        frames(cell, e, tb, !className.equals("dev.debuglab.dsl.DslException"));
         Throwable cause = e.getCause();
         int depth = 0;
         while (cause != null && depth++ < 5) {
             String cn = cause instanceof EvalException ce ? ce.getExceptionClassName() : cause.getClass().getName();
             tb.add("Caused by: " + cn + (cause.getMessage() == null ? "" : ": " + cause.getMessage()));
-            frames(cell, cause, tb);
+            frames(cell, cause, tb, true);
             cause = cause.getCause();
         }
         return new Output.Error(simple, message, tb);
     }
 
     /** The frames of {@code t} a reader needs: the cell's lines and the library frames above them, no kernel frames. */
-    private void frames(String cell, Throwable t, List<String> tb) {
+    private void frames(String cell, Throwable t, List<String> tb, boolean libraryFrames) {
         int library = 0;
         for (StackTraceElement f : t.getStackTrace()) {
             String file = f.getFileName();
@@ -386,7 +398,7 @@ final class JavaEngine implements AutoCloseable {
             String c = f.getClassName();
             if (c.startsWith("REPL.") || c.startsWith("jdk.internal.") || c.startsWith("java.lang.reflect.") || c.startsWith("jdk.jshell.")
                     || c.startsWith("dev.debuglab.kernel.") || c.startsWith("java.lang.Thread")) continue;
-            if (library++ < 8) tb.add("    at " + f);
+            if (libraryFrames && library++ < 8) tb.add("    at " + f);
         }
     }
 

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Pattern;
 
 import org.zeromq.SocketType;
@@ -42,8 +43,7 @@ final class JupyterKernel {
     private final KernelSession session;
     private ZMQ.Socket shell, control, iopub, stdin, wakeSend, wakeRecv;
     private volatile boolean stopping;
-    private volatile long abortUntilNanos;
-    private final Object wakeLock = new Object();
+    private volatile Thread waker;
     private Thread worker;
     private volatile Thread loopThread;
     private Thread heartbeat;
@@ -76,6 +76,10 @@ final class JupyterKernel {
         wakeRecv.bind("inproc://debuglab-wake");
         wakeSend = zmq.createSocket(SocketType.PAIR);
         wakeSend.connect("inproc://debuglab-wake");
+        Thread w = new Thread(this::wake, "debuglab-waker");
+        w.setDaemon(true);
+        waker = w;
+        w.start();
 
         heartbeat = new Thread(() -> {
             try {
@@ -241,15 +245,6 @@ final class JupyterKernel {
         boolean silent = bool(c, "silent", false);
         boolean store = bool(c, "store_history", !silent) && !silent;
         boolean stopOnError = bool(c, "stop_on_error", true);
-        if (System.nanoTime() < abortUntilNanos) {
-            JsonObject r = new JsonObject();
-            r.addProperty("status", "aborted");
-            r.addProperty("execution_count", session.executionCount());
-            r.add("user_expressions", new JsonObject());
-            r.add("payload", new JsonArray());
-            reply(msg, channel, "execute_reply", r);
-            return;
-        }
         int count = store ? session.executionCount() + 1 : session.executionCount();
         JsonObject parent = msg.header();
         if (!silent) {
@@ -274,14 +269,40 @@ final class JupyterKernel {
             JsonArray tb = new JsonArray();
             e.traceback().forEach(tb::add);
             r.add("traceback", tb);
-            if (stopOnError) abortQueued();
         }
         reply(msg, channel, "execute_reply", r);
+        if (!result.ok() && stopOnError) abortQueued();
     }
 
-    /** After an error with stop_on_error: the execute requests already queued (and arriving within 50 ms) are aborted. */
+    /**
+     * After an error with stop_on_error: the execute requests that arrived before the error's reply was sent (the
+     * ones waiting in the queue) are not run, as in ipykernel; one sent after it runs. The reply says
+     * {@code status: error}, {@code ename: Aborted} (protocol 5.1 deprecates the old "aborted" status).
+     */
     private void abortQueued() {
-        abortUntilNanos = System.nanoTime() + 50_000_000L;
+        List<Wire.Message> keep = new ArrayList<>();
+        Wire.Message m;
+        while ((m = shellQueue.poll()) != null) {
+            if (!m.type().equals("execute_request")) {
+                keep.add(m);
+                continue;
+            }
+            Wire.Message aborted = m;
+            around(aborted, () -> {
+                JsonObject r = new JsonObject();
+                r.addProperty("status", "error");
+                r.addProperty("ename", "Aborted");
+                r.addProperty("evalue", "not run: an earlier cell failed (stop_on_error)");
+                r.add("traceback", new JsonArray());
+                r.addProperty("execution_count", session.executionCount());
+                reply(aborted, Channel.SHELL, "execute_reply", r);
+            });
+        }
+        // requests of other kinds keep their turn, ahead of anything that arrived meanwhile
+        List<Wire.Message> rest = new ArrayList<>();
+        shellQueue.drainTo(rest);
+        shellQueue.addAll(keep);
+        shellQueue.addAll(rest);
     }
 
     private JsonObject userExpressions(JsonObject content) {
@@ -319,6 +340,10 @@ final class JupyterKernel {
             publish("display_data", parent, displayContent(d.data(), d.displayId()));
         } else if (o instanceof Output.DisplayUpdate u) {
             publish("update_display_data", parent, displayContent(u.data(), u.displayId()));
+        } else if (o instanceof Output.ClearOutput co) {
+            JsonObject c = new JsonObject();
+            c.addProperty("wait", co.waitForNext());
+            publish("clear_output", parent, c);
         } else if (o instanceof Output.Result r) {
             JsonObject c = new JsonObject();
             c.addProperty("execution_count", count);
@@ -404,6 +429,12 @@ final class JupyterKernel {
                 String pattern = str(c, "pattern", "*");
                 Pattern p = Pattern.compile(glob(pattern), Pattern.DOTALL);
                 for (var e : all) if (p.matcher(e.getValue()).matches()) chosen.add(e);
+                if (bool(c, "unique", false)) { // the latest of equal inputs only
+                    java.util.Set<String> seen = new java.util.HashSet<>();
+                    List<Map.Entry<Integer, String>> u = new ArrayList<>();
+                    for (int k = chosen.size() - 1; k >= 0; k--) if (seen.add(chosen.get(k).getValue())) u.add(0, chosen.get(k));
+                    chosen = u;
+                }
                 int n = intv(c, "n", chosen.size());
                 if (chosen.size() > n) chosen = new ArrayList<>(chosen.subList(chosen.size() - n, chosen.size()));
             }
@@ -495,11 +526,22 @@ final class JupyterKernel {
         send(new Outgoing(Channel.IOPUB, wire.encode(topic, type, parent, content)));
     }
 
+    /**
+     * Queues a message for the loop thread. A cell's threads call this too, and an interrupt may stop them anywhere
+     * (Thread.stop): so they only add to a lock-free queue and unpark the waker thread, which alone touches the
+     * inproc socket that wakes the loop.
+     */
     private void send(Outgoing o) {
         outbox.add(o);
         if (Thread.currentThread() == loopThread) return; // the loop flushes before it polls again
-        synchronized (wakeLock) {
-            if (wakeSend != null) wakeSend.send(new byte[] {1}, ZMQ.DONTWAIT);
+        Thread w = waker;
+        if (w != null) LockSupport.unpark(w);
+    }
+
+    private void wake() {
+        while (!stopping) {
+            LockSupport.park(this);
+            if (!outbox.isEmpty()) wakeSend.send(new byte[] {1}, ZMQ.DONTWAIT);
         }
     }
 

@@ -57,6 +57,7 @@ public final class KernelSession implements AutoCloseable {
     private volatile String defaultVmm = "qemu";
     private volatile boolean running;
     private volatile boolean interrupted;
+    private volatile long cellSerial;
     private volatile Engine current = Engine.NONE;
 
     private enum Engine { NONE, JAVA, KOTLIN }
@@ -113,6 +114,7 @@ public final class KernelSession implements AutoCloseable {
         dev.debuglab.dsl.NotebookHooks.attach(context);
         context.sink = both;
         interrupted = false;
+        cellSerial++;
         running = true;
         try {
             Object value = run(code == null ? "" : code);
@@ -170,7 +172,7 @@ public final class KernelSession implements AutoCloseable {
                 StringBuilder body = new StringBuilder();
                 for (int i = 0; i <= first; i++) body.append('\n'); // keep the cell's line numbers
                 for (int i = first + 1; i < lines.length; i++) body.append(lines[i]).append(i + 1 < lines.length ? "\n" : "");
-                String src = body.substring(1);
+                String src = body.toString(); // the magic's line and those above it stay as empty lines
                 switch (name) {
                     case "kotlin" -> {
                         return runKotlin(src);
@@ -209,6 +211,8 @@ public final class KernelSession implements AutoCloseable {
 
     private Object runJava(String code) throws JavaEngine.CellFailure {
         JavaEngine engine = javaEngine();
+        if (interrupted) throw new JavaEngine.CellFailure(new Output.Error("Interrupted", "the cell was stopped at your request (interrupt)",
+                List.of("\u001b[0;31mInterrupted\u001b[0m: the cell was stopped at your request (interrupt)")));
         current = Engine.JAVA;
         try {
             return engine.eval(code);
@@ -344,10 +348,31 @@ public final class KernelSession implements AutoCloseable {
 
     // ---- interrupt ----
 
-    /** Stops the running cell (from any thread): it ends with an "Interrupted" error. No-op when idle. */
+    /**
+     * Stops the running cell (from any thread): it ends with an "Interrupted" error. No-op when idle. Returns at
+     * once; a stopper thread repeats the stop every 50 ms until the cell has ended (an interrupt that arrives while
+     * javac or the Kotlin compiler is still working takes effect when the code starts).
+     */
     public void interrupt() {
         if (!running) return;
         interrupted = true;
+        long cell = cellSerial;
+        Thread stopper = new Thread(() -> {
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (running && cellSerial == cell && System.nanoTime() < deadline) {
+                stopCurrent();
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "debuglab-interrupt");
+        stopper.setDaemon(true);
+        stopper.start();
+    }
+
+    private void stopCurrent() {
         Engine e = current;
         if (e == Engine.KOTLIN) kotlin.stop();
         else if (e == Engine.JAVA && jshell.isDone()) {

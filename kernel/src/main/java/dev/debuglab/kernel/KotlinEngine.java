@@ -4,11 +4,16 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import javax.script.Compilable;
+import javax.script.CompiledScript;
 import javax.script.ScriptEngine;
 import javax.script.ScriptEngineManager;
 import javax.script.ScriptException;
@@ -16,7 +21,7 @@ import javax.script.ScriptException;
 /**
  * Kotlin cells through kotlin-scripting-jsr223 (one REPL engine per session: a {@code val} of one cell is visible in
  * the next). Creating the engine and compiling the first snippet takes seconds, so {@link #warmUp()} does both on a
- * background thread when the kernel starts. Each cell runs on a thread of its own, so that an interrupt can stop a
+ * background thread when the kernel starts. Each cell is compiled on the one compiler thread and runs on a thread of its own, so that an interrupt can stop a
  * runaway cell (interrupt, wait, then {@code Thread.stop}, which JDK 17 still honours).
  */
 final class KotlinEngine {
@@ -26,7 +31,8 @@ final class KotlinEngine {
             "import dev.debuglab.dsl.kotlin.*",
             "import dev.debuglab.emulator.kvm.KvmVersion",
             "import dev.debuglab.emulator.kvm.Step",
-            "import dev.debuglab.emulator.vmm.QemuPolicy");
+            "import dev.debuglab.emulator.vmm.QemuPolicy",
+            "import dev.debuglab.kernel.Notebook");
 
     /** "(ScriptingHost..._Line_3.kts:2:14)" in the engine's compile messages. */
     private static final Pattern LOCATION = Pattern.compile("\\s*\\([^()]*_Line_\\d+\\.kts:(\\d+):(\\d+)\\)");
@@ -34,15 +40,36 @@ final class KotlinEngine {
     /** A top-level {@code val name} / {@code var name} at the start of a line. */
     private static final Pattern DECLARATION = Pattern.compile("^(?:val|var)\\s+([A-Za-z_][A-Za-z0-9_]*)\\b", Pattern.MULTILINE);
 
-    private final FutureTask<ScriptEngine> creation = new FutureTask<>(KotlinEngine::create);
+    /**
+     * The one thread that creates the engine and compiles every cell: the Kotlin compiler keeps per-thread state, and
+     * a cell compiled on another thread fails with "Exception during psi2ir". Only the evaluation of the compiled cell
+     * runs on a thread of its own (the one an interrupt may stop).
+     */
+    private final ExecutorService compiler = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "kotlin-compiler");
+        t.setDaemon(true);
+        return t;
+    });
+    private Future<ScriptEngine> creation;
     private volatile Thread running;
     private volatile boolean stopped;
     /** What was last bound into the engine under each name (so an unchanged value is not bound again). */
     private final Map<String, Object> bound = new LinkedHashMap<>();
 
-    /** Creates the engine and compiles a first snippet on the calling thread (idempotent; a warm-up thread calls it). */
+    /** Creates the engine and compiles a first snippet on the compiler thread, and waits for it (idempotent). */
     void warmUp() {
-        creation.run();
+        try {
+            start().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            // reported by the first Kotlin cell
+        }
+    }
+
+    private synchronized Future<ScriptEngine> start() {
+        if (creation == null) creation = compiler.submit(KotlinEngine::create);
+        return creation;
     }
 
     private static ScriptEngine create() throws ScriptException {
@@ -54,9 +81,8 @@ final class KotlinEngine {
     }
 
     private ScriptEngine engine() throws JavaEngine.CellFailure {
-        creation.run(); // no-op when the warm-up thread already ran (or is running) it
         try {
-            return creation.get();
+            return start().get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new JavaEngine.CellFailure(new Output.Error("Interrupted", "interrupted while the Kotlin engine started", List.of("Interrupted")));
@@ -67,19 +93,39 @@ final class KotlinEngine {
         }
     }
 
+    /** Runs {@code task} on the compiler thread and waits for it. */
+    private <T> T onCompiler(Callable<T> task) throws Throwable {
+        try {
+            return compiler.submit(task).get();
+        } catch (ExecutionException e) {
+            throw e.getCause();
+        }
+    }
+
     boolean started() {
-        return creation.isDone();
+        Future<ScriptEngine> c = creation;
+        return c != null && c.isDone();
     }
 
     /** Binds the Java session's variables that Kotlin can use: DSL and emulator values, boxed primitives, strings. */
     void bind(Map<String, Object> javaVariables) throws JavaEngine.CellFailure {
         ScriptEngine engine = engine();
+        Map<String, Object> changed = new LinkedHashMap<>();
         for (Map.Entry<String, Object> e : javaVariables.entrySet()) {
             Object v = e.getValue();
             if (!shareable(v)) continue;
             if (bound.containsKey(e.getKey()) && bound.get(e.getKey()) == v) continue;
-            engine.put(e.getKey(), v);
-            bound.put(e.getKey(), v);
+            changed.put(e.getKey(), v);
+        }
+        if (changed.isEmpty()) return;
+        try {
+            onCompiler(() -> {
+                changed.forEach(engine::put);
+                return null;
+            });
+            bound.putAll(changed);
+        } catch (Throwable t) {
+            throw new JavaEngine.CellFailure(error("", t));
         }
     }
 
@@ -95,11 +141,18 @@ final class KotlinEngine {
     Object eval(String cell) throws JavaEngine.CellFailure {
         ScriptEngine engine = engine();
         stopped = false;
+        CompiledScript compiled;
+        try {
+            compiled = onCompiler(() -> ((Compilable) engine).compile(cell));
+        } catch (Throwable t) {
+            throw new JavaEngine.CellFailure(error(cell, t));
+        }
+        if (stopped) throw interrupted();
         Object[] result = new Object[1];
         Throwable[] failure = new Throwable[1];
         Thread t = new Thread(() -> {
             try {
-                result[0] = engine.eval(cell);
+                result[0] = compiled.eval();
             } catch (Throwable e) {
                 failure[0] = e;
             }
@@ -115,11 +168,15 @@ final class KotlinEngine {
         } finally {
             running = null;
         }
-        if (stopped) throw new JavaEngine.CellFailure(new Output.Error("Interrupted", "the cell was stopped at your request (interrupt)",
-                List.of("\u001b[0;31mInterrupted\u001b[0m: the cell was stopped at your request (interrupt)")));
+        if (stopped) throw interrupted();
         if (failure[0] != null) throw new JavaEngine.CellFailure(error(cell, failure[0]));
         Object v = result[0];
         return v == null || v instanceof kotlin.Unit ? JavaEngine.NO_VALUE : v;
+    }
+
+    private static JavaEngine.CellFailure interrupted() {
+        return new JavaEngine.CellFailure(new Output.Error("Interrupted", "the cell was stopped at your request (interrupt)",
+                List.of("\u001b[0;31mInterrupted\u001b[0m: the cell was stopped at your request (interrupt)")));
     }
 
     /** Values of the cell's top-level {@code val}/{@code var} declarations that Java cells can share. */
@@ -128,10 +185,11 @@ final class KotlinEngine {
         List<String> names = new ArrayList<>();
         Matcher m = DECLARATION.matcher(cell);
         while (m.find()) if (!names.contains(m.group(1))) names.add(m.group(1));
-        if (names.isEmpty() || !creation.isDone()) return out;
+        if (names.isEmpty() || !started()) return out;
         try {
             ScriptEngine engine = creation.get();
-            Object list = engine.eval("listOf<Any?>(" + String.join(", ", names) + ")");
+            CompiledScript cs = onCompiler(() -> ((Compilable) engine).compile("listOf<Any?>(" + String.join(", ", names) + ")"));
+            Object list = cs.eval();
             if (list instanceof List<?> values) {
                 for (int i = 0; i < names.size() && i < values.size(); i++) {
                     Object v = values.get(i);
@@ -141,7 +199,7 @@ final class KotlinEngine {
                     }
                 }
             }
-        } catch (ScriptException | InterruptedException | ExecutionException | RuntimeException e) {
+        } catch (Throwable e) {
             // a declaration inside a block or a private one: nothing to share
         }
         return out;
@@ -150,9 +208,9 @@ final class KotlinEngine {
     /** Stops the running cell: interrupt, wait 100 ms, then Thread.stop (JDK 17; kotlin-jupyter does the same). */
     @SuppressWarnings({"deprecation", "removal"})
     void stop() {
+        stopped = true; // also when the cell is still compiling: it will not start
         Thread t = running;
         if (t == null) return;
-        stopped = true;
         t.interrupt();
         try {
             t.join(100);

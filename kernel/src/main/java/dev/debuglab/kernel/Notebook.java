@@ -5,7 +5,8 @@ import dev.debuglab.dsl.render.Renderers;
 /**
  * What a cell can call to show something besides its result (imported in Java cells): {@code display(run)} shows a
  * value as its MIME bundle now; {@code display(x, "id")} and {@code updateDisplay(y, "id")} show and later replace
- * one output (live progress); {@code html("<b>..</b>")} and {@code markdown("# ..")} show raw content. Outside a
+ * one output (live progress); {@code html("<b>..</b>")} and {@code markdown("# ..")} show raw content;
+ * {@code clearOutput()} clears the cell's output. Outside a
  * cell (no notebook) these print text/plain to standard output.
  */
 public final class Notebook {
@@ -37,6 +38,15 @@ public final class Notebook {
 
     public static void markdown(String markdown) {
         emit(new Output.Display(MimeBundle.text(markdown).with(MimeBundle.MARKDOWN, markdown), null));
+    }
+
+    /** Clears this cell's outputs so far; with {@code wait}, only when the next output arrives (no flicker). */
+    public static void clearOutput(boolean wait) {
+        emit(new Output.ClearOutput(wait));
+    }
+
+    public static void clearOutput() {
+        clearOutput(false);
     }
 
     static void emit(Output o) {

@@ -13,6 +13,9 @@ public sealed interface Output {
     /** An update_display_data message: replaces what the display {@code displayId} shows. */
     record DisplayUpdate(MimeBundle data, String displayId) implements Output {}
 
+    /** A clear_output message: clears the cell's outputs (when the next output arrives, if {@code waitForNext}). */
+    record ClearOutput(boolean waitForNext) implements Output {}
+
     /** The execute_result: the value of the cell's last expression. */
     record Result(MimeBundle data) implements Output {}
 
