@@ -196,7 +196,8 @@ public final class Vcpu {
      * reset"). guest_debug is left as it was.
      */
     public void init() {
-        State before = new State(this);
+        // Only a variant's override can fail the reset step (guarded): snapshot for the rollback only then.
+        State before = vm.version().isVariant() ? new State(this) : null;
         Arrays.fill(cpu.x, 0);
         Arrays.fill(cpu.sp, 0);
         cpu.pc = 0;
