@@ -33,6 +33,8 @@ public final class Main {
 
     /** The script running now (at most one per process through {@link #main}), for Ctrl-C. */
     private static volatile Running running;
+    /** Set by Ctrl-C. */
+    private static volatile boolean interrupted;
 
     private record Running(ScriptEngine engine, Thread worker, PrintStream err, Path file) {}
 
@@ -51,6 +53,7 @@ public final class Main {
 
     /** What Ctrl-C does: stops the running script, says so, and ends the process with status 130. */
     static void interrupt() {
+        interrupted = true; // before stopping: the main thread then ends with 130 too, not 0
         Running r = running;
         if (r != null) {
             r.err().println(r.file() + ": interrupted (Ctrl-C); the script was stopped");
@@ -117,6 +120,7 @@ public final class Main {
         if (json) System.setOut(err); // the script's own printing must not mix with the JSON
         try {
             Throwable failed = runWithTimeout(engine, file, source, shown, timeout, err);
+            if (interrupted) return INTERRUPTED; // Ctrl-C said so already
             if (failed == TIMEOUT) {
                 err.println(file + ": stopped after " + seconds(timeout) + " s (--timeout " + seconds(timeout)
                         + "): the script did not finish — an endless loop? Fix the loop or give more time with --timeout SECONDS");
