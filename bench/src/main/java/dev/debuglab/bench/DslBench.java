@@ -49,11 +49,14 @@ public final class DslBench {
         Stages.QemuStage stage = g.kvm("6.1").qemu();
         for (int i = 0; i < 3000; i++) stage.runQuiet();
         for (int i = 0; i < 1000; i++) stage.run();
-        long[] quiet = new long[2000], traced = new long[2000];
+        long[] quiet = new long[2000], traced = new long[2000], quietCpu = new long[2000];
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
         for (int i = 0; i < quiet.length; i++) {
+            long c0 = mx.getCurrentThreadCpuTime();
             long t0 = System.nanoTime();
             stage.runQuiet();
             quiet[i] = System.nanoTime() - t0;
+            quietCpu[i] = mx.getCurrentThreadCpuTime() - c0;
         }
         for (int i = 0; i < traced.length; i++) {
             long t0 = System.nanoTime();
@@ -66,8 +69,8 @@ public final class DslBench {
             scenario(i % 2 == 0, i).build();
             build[i] = System.nanoTime() - t0;
         }
-        System.out.printf("one scenario, warm: %.1f us median without the KVM trace, %.1f us with the routing trace; guest build %.1f us%n",
-                median(quiet), median(traced), median(build));
+        System.out.printf("one scenario, warm: %.1f us median without the KVM trace (%.1f us of thread CPU time), %.1f us with the routing trace; guest build %.1f us%n",
+                median(quiet), median(quietCpu), median(traced), median(build));
 
         // N scenarios over a configuration space (OSLK x breakpoint number x version), all cores.
         String[] versions = {"5.15", "v2", "6.1", "6.14"};
@@ -75,21 +78,24 @@ public final class DslBench {
         for (int i = 0; i < guests.length; i++) guests[i] = scenario(i % 2 == 1, i / 2).build();
         int threads = Runtime.getRuntime().availableProcessors();
         ExecutorService pool = Executors.newFixedThreadPool(threads);
-        AtomicLong next = new AtomicLong(), delivered = new AtomicLong();
+        AtomicLong next = new AtomicLong(), delivered = new AtomicLong(), cpu = new AtomicLong();
         long t0 = System.nanoTime();
         Future<?>[] fs = new Future<?>[threads];
         for (int t = 0; t < threads; t++)
             fs[t] = pool.submit(() -> {
+                long c0 = mx.getCurrentThreadCpuTime();
                 for (long i; (i = next.getAndIncrement()) < n; ) {
                     LabRun r = guests[(int) (i % guests.length)].kvm(versions[(int) (i / guests.length % versions.length)]).qemu().runQuiet();
                     if (!r.guestExceptions().isEmpty()) delivered.incrementAndGet();
                 }
+                cpu.addAndGet(mx.getCurrentThreadCpuTime() - c0);
             });
         for (Future<?> f : fs) f.get();
         double secs = (System.nanoTime() - t0) / 1e9;
         pool.shutdown();
-        System.out.printf("sweep: %d scenarios on %d threads in %.2f s (%.1f us each; %d delivered a breakpoint)%n", n, threads, secs,
-                secs * 1e6 / n, delivered.get());
+        System.out.printf("sweep: %d scenarios on %d threads in %.2f s (%.1f us each; %d delivered a breakpoint); %.2f CPU-seconds in the workers"
+                + " (%.2f s on %d otherwise idle cores)%n", n, threads, secs, secs * 1e6 / n, delivered.get(), cpu.get() / 1e9,
+                cpu.get() / 1e9 / threads, threads);
 
         if (args.length > 1) {
             // The same scenario for QEMU TCG bare metal (EL1, no EL2): it ends with a semihosting SYS_EXIT.
