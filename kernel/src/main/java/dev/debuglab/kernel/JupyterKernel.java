@@ -44,6 +44,7 @@ final class JupyterKernel {
     private ZMQ.Socket shell, control, iopub, stdin, wakeSend, wakeRecv;
     private volatile boolean stopping;
     private volatile Thread waker;
+    private boolean abortPending; // worker thread only
     private Thread worker;
     private volatile Thread loopThread;
     private Thread heartbeat;
@@ -99,6 +100,8 @@ final class JupyterKernel {
         worker.setDaemon(true);
         worker.start();
 
+        // The Kotlin kernelspec needs nothing but the Kotlin engine, whose first compile takes seconds: start it now.
+        if (language == Language.KOTLIN) session.warmUp();
         publish("status", null, status("starting"));
         ZMQ.Poller poller = zmq.createPoller(3);
         int iShell = poller.register(shell, ZMQ.Poller.POLLIN);
@@ -160,7 +163,12 @@ final class JupyterKernel {
     private void dispatch(Wire.Message msg, Channel channel) {
         String type = msg.type();
         switch (type) {
-            case "kernel_info_request" -> around(msg, () -> reply(msg, channel, "kernel_info_reply", kernelInfo()));
+            case "kernel_info_request" -> {
+                // The Kotlin kernelspec answers on shell once its engine is up (clients wait_for_ready with kernel_info
+                // on shell): "ready" then means a Kotlin cell runs at once. Control always answers at once.
+                if (language == Language.KOTLIN && channel == Channel.SHELL && !session.warm()) shellQueue.add(msg);
+                else around(msg, () -> reply(msg, channel, "kernel_info_reply", kernelInfo()));
+            }
             case "interrupt_request" -> around(msg, () -> {
                 session.interrupt();
                 reply(msg, channel, "interrupt_reply", ok());
@@ -198,7 +206,14 @@ final class JupyterKernel {
     /** Requests answered in order (the worker for shell; at once for control). */
     private void handle(Wire.Message msg, Channel channel) {
         switch (msg.type()) {
-            case "execute_request" -> around(msg, () -> execute(msg, channel));
+            case "execute_request" -> {
+                around(msg, () -> execute(msg, channel));
+                // after this request's idle, so that a client reading IOPub in order sees each request's status pair
+                if (abortPending) {
+                    abortPending = false;
+                    abortQueued();
+                }
+            }
             case "complete_request" -> around(msg, () -> complete(msg, channel));
             case "inspect_request" -> around(msg, () -> inspect(msg, channel));
             case "is_complete_request" -> around(msg, () -> {
@@ -222,7 +237,11 @@ final class JupyterKernel {
                 publish("comm_close", msg.header(), c);
             }
             case "comm_msg", "comm_close" -> { }
-            case "kernel_info_request", "interrupt_request", "shutdown_request" -> dispatch(msg, channel);
+            case "kernel_info_request" -> {
+                session.awaitWarm();
+                around(msg, () -> reply(msg, channel, "kernel_info_reply", kernelInfo()));
+            }
+            case "interrupt_request", "shutdown_request" -> dispatch(msg, channel);
             default -> log("ignored a " + msg.type() + " message (not handled by this kernel)");
         }
     }
@@ -259,7 +278,17 @@ final class JupyterKernel {
         r.addProperty("execution_count", result.executionCount());
         if (result.ok()) {
             r.addProperty("status", "ok");
-            r.add("payload", new JsonArray());
+            JsonArray payload = new JsonArray();
+            for (Output o : result.outputs()) {
+                if (o instanceof Output.Page p) { // the pager, as IPython's "?" uses it
+                    JsonObject page = new JsonObject();
+                    page.addProperty("source", "page");
+                    page.add("data", bundle(p.data()));
+                    page.addProperty("start", 0);
+                    payload.add(page);
+                }
+            }
+            r.add("payload", payload);
             r.add("user_expressions", userExpressions(c));
         } else {
             Output.Error e = result.error().orElse(new Output.Error("Error", "", List.of()));
@@ -271,7 +300,7 @@ final class JupyterKernel {
             r.add("traceback", tb);
         }
         reply(msg, channel, "execute_reply", r);
-        if (!result.ok() && stopOnError) abortQueued();
+        if (!result.ok() && stopOnError) abortPending = true;
     }
 
     /**

@@ -58,6 +58,8 @@ public final class KernelSession implements AutoCloseable {
     private volatile boolean running;
     private volatile boolean interrupted;
     private volatile long cellSerial;
+    /** The value came from Kotlin: strings show as they are (Kotlin's REPL), not as Java literals (JShell). */
+    private volatile boolean lastWasKotlin;
     private volatile Engine current = Engine.NONE;
 
     private enum Engine { NONE, JAVA, KOTLIN }
@@ -87,6 +89,18 @@ public final class KernelSession implements AutoCloseable {
     }
 
     private boolean warming;
+
+    /** True once the engine this session's cells use first is up (Kotlin's for the Kotlin kernelspec). */
+    public boolean warm() {
+        return language == Language.KOTLIN ? kotlin.started() : jshell.isDone();
+    }
+
+    /** Waits until {@link #warm()} (starting the warm-up if nothing did). */
+    public void awaitWarm() {
+        warmUp();
+        if (language == Language.KOTLIN) kotlin.warmUp();
+        else jshell.run();
+    }
 
     /** Runs a cell, storing it in the history. */
     public CellResult execute(String code) {
@@ -120,7 +134,7 @@ public final class KernelSession implements AutoCloseable {
             Object value = run(code == null ? "" : code);
             System.out.flush();
             System.err.flush();
-            if (value != JavaEngine.NO_VALUE && value != null) both.emit(new Output.Result(Notebook.bundle(display(value))));
+            if (value != JavaEngine.NO_VALUE && value != null) both.emit(new Output.Result(Notebook.bundle(lastWasKotlin ? value : display(value))));
             return new CellResult(merge(outputs), CellResult.Status.OK, count);
         } catch (JavaEngine.CellFailure f) {
             System.out.flush();
@@ -214,6 +228,7 @@ public final class KernelSession implements AutoCloseable {
         if (interrupted) throw new JavaEngine.CellFailure(new Output.Error("Interrupted", "the cell was stopped at your request (interrupt)",
                 List.of("\u001b[0;31mInterrupted\u001b[0m: the cell was stopped at your request (interrupt)")));
         current = Engine.JAVA;
+        lastWasKotlin = false;
         try {
             return engine.eval(code);
         } finally {
@@ -229,6 +244,7 @@ public final class KernelSession implements AutoCloseable {
         try {
             if (interrupted) throw new JavaEngine.CellFailure(new Output.Error("Interrupted", "the cell was stopped at your request (interrupt)", List.of("Interrupted")));
             value = kotlin.eval(code);
+            lastWasKotlin = true;
         } finally {
             current = Engine.NONE;
         }
@@ -265,7 +281,7 @@ public final class KernelSession implements AutoCloseable {
             throw magicError("unknown magic %" + name + "; the magics are " + Magics.known() + " (%help explains them)");
         }
         switch (name) {
-            case "help", "lsmagic" -> Notebook.emit(new Output.Display(MimeBundle.text(Magics.text()).with(MimeBundle.HTML, Magics.html()), null));
+            case "help", "lsmagic" -> Notebook.emit(new Output.Page(MimeBundle.text(Magics.text()).with(MimeBundle.HTML, Magics.html())));
             case "kvm" -> {
                 if (!args.isEmpty()) {
                     if (args.equals("none") || args.equals("bare") || args.equals("bare-metal")) defaultKvm = null;
@@ -414,8 +430,16 @@ public final class KernelSession implements AutoCloseable {
         }
     }
 
-    /** Kotlin has no analyser here: brackets and strings decide (a cell is complete when they are all closed). */
+    /**
+     * Kotlin has no analyser here: a lexical check decides. Invalid: a closing bracket without its opening one, a
+     * keyword where a declaration's name belongs ({@code val val}), two binary operators in a row ({@code 1 +* 2}).
+     * Incomplete: an open bracket or string, or a last token that needs an operand.
+     */
     private static Completeness kotlinComplete(String code) {
+        if (KotlinNames.lexicallyInvalid(code)) return Completeness.INVALID;
+        String trimmed = code.strip();
+        if (!trimmed.isEmpty() && "+-*/%=,.(&|".indexOf(trimmed.charAt(trimmed.length() - 1)) >= 0 && !trimmed.endsWith("++") && !trimmed.endsWith("--"))
+            return Completeness.incomplete("    ");
         int depth = 0;
         boolean inString = false;
         for (int i = 0; i < code.length(); i++) {
@@ -492,6 +516,8 @@ public final class KernelSession implements AutoCloseable {
         String prefix = code.substring(start, cur);
         TreeSet<String> names = new TreeSet<>(DslNames.methods());
         names.addAll(DslNames.types());
+        names.addAll(KotlinNames.stdlib());
+        names.addAll(KotlinNames.KEYWORDS);
         for (String[] h : history) names.addAll(KotlinEngine.declaredNames(h[1]));
         List<String> out = names.stream().filter(n -> n.startsWith(prefix) && !n.equals(prefix)).toList();
         return new Completion(out, start, cur);
@@ -515,7 +541,8 @@ public final class KernelSession implements AutoCloseable {
         int cur = Math.max(0, Math.min(cursor, c.length()));
         Inspection dsl = DslNames.inspect(c, cur);
         if (dsl.found()) return dsl;
-        if (language == Language.KOTLIN || c.stripLeading().startsWith("%%")) return Inspection.NOT_FOUND;
+        if (language == Language.KOTLIN || c.stripLeading().startsWith("%%kotlin")) return KotlinNames.inspect(c, cur);
+        if (c.stripLeading().startsWith("%%")) return Inspection.NOT_FOUND;
         try {
             var docs = javaEngine().documentation(c, cur);
             if (docs.isEmpty()) return Inspection.NOT_FOUND;

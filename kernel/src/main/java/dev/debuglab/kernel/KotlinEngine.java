@@ -34,6 +34,15 @@ final class KotlinEngine {
             "import dev.debuglab.emulator.vmm.QemuPolicy",
             "import dev.debuglab.kernel.Notebook");
 
+    /** The notebook helpers of Java cells ({@link Notebook}), as top-level Kotlin functions. */
+    static final List<String> HELPERS = List.of(
+            "fun display(value: Any?) = dev.debuglab.kernel.Notebook.display(value)",
+            "fun display(value: Any?, displayId: String) = dev.debuglab.kernel.Notebook.display(value, displayId)",
+            "fun updateDisplay(value: Any?, displayId: String) = dev.debuglab.kernel.Notebook.updateDisplay(value, displayId)",
+            "fun html(html: String) = dev.debuglab.kernel.Notebook.html(html)",
+            "fun markdown(markdown: String) = dev.debuglab.kernel.Notebook.markdown(markdown)",
+            "fun clearOutput(wait: Boolean = false) = dev.debuglab.kernel.Notebook.clearOutput(wait)");
+
     /** "(ScriptingHost..._Line_3.kts:2:14)" in the engine's compile messages. */
     private static final Pattern LOCATION = Pattern.compile("\\s*\\([^()]*_Line_\\d+\\.kts:(\\d+):(\\d+)\\)");
     private static final Pattern SCRIPT_FILE = Pattern.compile(".*_Line_\\d+\\.kts");
@@ -50,7 +59,7 @@ final class KotlinEngine {
         t.setDaemon(true);
         return t;
     });
-    private Future<ScriptEngine> creation;
+    private volatile Future<ScriptEngine> creation;
     private volatile Thread running;
     private volatile boolean stopped;
     /** What was last bound into the engine under each name (so an unchanged value is not bound again). */
@@ -75,8 +84,8 @@ final class KotlinEngine {
     private static ScriptEngine create() throws ScriptException {
         ScriptEngine engine = new ScriptEngineManager(KotlinEngine.class.getClassLoader()).getEngineByExtension("kts");
         if (engine == null) throw new IllegalStateException("no Kotlin script engine on the class path (kotlin-scripting-jsr223)");
-        engine.eval(String.join("\n", IMPORTS));
-        engine.eval("Lab.guest().nop().build()"); // compiles against the DSL once: the first user cell is warm
+        // one snippet (each compile costs): the imports, the helpers, and a call into the DSL so the first user cell is warm
+        engine.eval(String.join("\n", IMPORTS) + "\n" + String.join("\n", HELPERS) + "\nLab.guest().nop().build()");
         return engine;
     }
 
@@ -147,7 +156,10 @@ final class KotlinEngine {
         } catch (Throwable t) {
             throw new JavaEngine.CellFailure(error(cell, t));
         }
-        if (stopped) throw interrupted();
+        if (stopped) {
+            reset();
+            throw interrupted();
+        }
         Object[] result = new Object[1];
         Throwable[] failure = new Throwable[1];
         Thread t = new Thread(() -> {
@@ -168,10 +180,24 @@ final class KotlinEngine {
         } finally {
             running = null;
         }
-        if (stopped) throw interrupted();
+        if (stopped) {
+            reset();
+            throw interrupted();
+        }
         if (failure[0] != null) throw new JavaEngine.CellFailure(error(cell, failure[0]));
         Object v = result[0];
         return v == null || v instanceof kotlin.Unit ? JavaEngine.NO_VALUE : v;
+    }
+
+    /**
+     * A stopped cell leaves the REPL's history one line short of what it compiled (the next cell fails with an
+     * ArrayIndexOutOfBoundsException inside the engine), so the engine is replaced: Kotlin's own declarations are
+     * gone after an interrupt; the Java session's values are bound again before the next Kotlin cell.
+     */
+    private synchronized void reset() {
+        creation = null;
+        bound.clear();
+        start(); // the new engine compiles its first snippet now, in the background
     }
 
     private static JavaEngine.CellFailure interrupted() {

@@ -16,6 +16,9 @@ public sealed interface Output {
     /** A clear_output message: clears the cell's outputs (when the next output arrives, if {@code waitForNext}). */
     record ClearOutput(boolean waitForNext) implements Output {}
 
+    /** Help text for the pager (the execute_reply's payload {@code source: page}), e.g. {@code %help}. */
+    record Page(MimeBundle data) implements Output {}
+
     /** The execute_result: the value of the cell's last expression. */
     record Result(MimeBundle data) implements Output {}
 

@@ -195,9 +195,9 @@ class KernelSessionTest {
     @Test
     void magicsCatalogueDrivesHelpAndErrors() {
         CellResult help = s.execute("%help");
-        String text = help.displays().get(0).data().text();
-        for (Magics.Magic m : Magics.CATALOGUE) assertTrue(text.contains(m.usage()), m.usage());
-        assertTrue(help.displays().get(0).data().has(MimeBundle.HTML));
+        MimeBundle page = ((Output.Page) help.outputs().get(0)).data(); // the pager, like IPython's "?"
+        for (Magics.Magic m : Magics.CATALOGUE) assertTrue(page.text().contains(m.usage()), m.usage());
+        assertTrue(page.has(MimeBundle.HTML));
         CellResult unknown = s.execute("%frobnicate 3");
         Output.Error e = unknown.error().orElseThrow();
         assertEquals("MagicError", e.ename());

@@ -36,14 +36,14 @@ class KotlinCellsTest {
     @Test
     void valuesAreSharedBothWays() {
         assertTrue(java.execute("String where = \"EL\"; int level = 2;").ok());
-        assertEquals("\"EL2\"", KernelSessionTest.result(java.execute("%%kotlin\nwhere + level")));
+        assertEquals("EL2", KernelSessionTest.result(java.execute("%%kotlin\nwhere + level"))); // Kotlin shows strings bare
         assertTrue(java.execute("%%kotlin\nval doubled = level * 2\nval tag = where + doubled").ok());
         assertEquals("5", KernelSessionTest.result(java.execute("doubled + 1")));
         assertEquals("\"EL4\"", KernelSessionTest.result(java.execute("tag")));
         // DSL values: a guest built in Java runs in Kotlin; the run comes back to Java.
         assertTrue(java.execute("var g = Lab.guest().osLock(true).brk(0x42).build();").ok());
         CellResult k = java.execute("%%kotlin\nval run = g.bareMetal().run()\nrun.config().where()");
-        assertEquals("\"bare metal\"", KernelSessionTest.result(k));
+        assertEquals("bare metal", KernelSessionTest.result(k));
         assertEquals("\"bare metal\"", KernelSessionTest.result(java.execute("run.config().where()")));
     }
 
@@ -76,6 +76,15 @@ class KotlinCellsTest {
             assertTrue(run.result().orElseThrow().has(MimeBundle.SVG));
             assertEquals("\"java\"", KernelSessionTest.result(k.execute("%%java\n\"java\"")));
             assertTrue(k.complete("Lab.gue", 7).matches().contains("guest"));
+            assertTrue(k.complete("listOf(1).firs", 14).matches().contains("first")); // kotlin.collections
+            assertTrue(k.inspect("listOf", 3).found());
+            // strings show as Kotlin's REPL shows them, without quotes
+            assertEquals("0xF2000042", KernelSessionTest.result(k.execute("\"0x%X\".format(0xF2000042)")));
+            assertTrue(k.execute("display(Lab.guest().brk(1).build().bareMetal().run())").displays().get(0).data().has(MimeBundle.SVG));
+            assertEquals("invalid", k.isComplete("val val = 3").status());
+            assertEquals("invalid", k.isComplete("1 +* 2").status());
+            assertEquals("incomplete", k.isComplete("listOf(1, 2,").status());
+            assertEquals("complete", k.isComplete("val l: List<*> = listOf(1)").status());
         }
     }
 }

@@ -1,0 +1,31 @@
+package dev.debuglab.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The kernel with real Jupyter clients, after {@code package} (the integration-test phase): the build's own jar is
+ * installed with the kernel's installer into the build folder ({@code --prefix}, never the user's Jupyter folders),
+ * then {@code kernel/src/test/python/run_kernel_tests.py} runs the jupyter_kernel_test conformance suite against both
+ * kernelspecs, the jupyter_client end-to-end tests and jupyter-console, with Debian's /usr/bin/python3.
+ * {@code -DskipKernelClients=true} leaves it out.
+ */
+class JupyterClientsIT {
+    @Test
+    void conformanceEndToEndAndConsole() throws Exception {
+        Path jar = Path.of(System.getProperty("debuglab.kernel.jar", "missing"));
+        assertTrue(Files.isRegularFile(jar), "the shaded kernel jar " + jar + " (built in the package phase)");
+        Path prefix = jar.toAbsolutePath().getParent().resolve("jupyter");
+        ProcessBuilder install = new ProcessBuilder("bash", "install.sh", "--prefix", prefix.toString()).inheritIO();
+        install.environment().put("DEBUGLAB_KERNEL_JAR", jar.toAbsolutePath().toString());
+        assertEquals(0, install.start().waitFor(), "kernel/install.sh --prefix " + prefix);
+        Process tests = new ProcessBuilder("/usr/bin/python3", "src/test/python/run_kernel_tests.py", "--jupyter-dir",
+                prefix.resolve("share/jupyter").toString()).inheritIO().start();
+        assertEquals(0, tests.waitFor(), "run_kernel_tests.py: see its report above");
+    }
+}
