@@ -43,10 +43,7 @@ class DebugLabJavaConformance(jupyter_kernel_test.KernelTests):
     # JShell's own analysis calls "int int = 3;" complete (a syntax error it leaves to the compiler); these it cannot parse
     invalid_code_samples = ["}", "int x = );", ")"]
 
-    # No pager payload: the kernel shows %help inline (display_data, text and an HTML table) and documentation
-    # through inspect_reply (shift-tab), which is where JupyterLab and Notebook 7 look; a "page" payload is
-    # IPython's "?" and is not in issue 5.  test_pager is the one test left without a sample (run_kernel_tests.py).
-    code_page_something = ""
+    code_page_something = "%help"          # the magics' catalogue, through the pager (payload source "page")
     code_generate_error = 'throw new IllegalStateException("boom");'
     code_execute_result = [
         {"code": "1+1", "result": "2"},
@@ -75,27 +72,24 @@ class DebugLabKotlinConformance(jupyter_kernel_test.KernelTests):
     code_stderr = 'System.err.println("to stderr")'
 
     completion_samples = [
-        # the DSL's names (the Kotlin cells have no compiler-backed completion; the kernel offers the DSL's and
-        # the session's names): osLock is the only one starting with "osLoc"
-        {"text": "lab { guest { el1 { osLoc", "matches": {"osLock"}},
+        # the DSL's names (no compiler-backed completion in Kotlin cells; the kernel offers the DSL's, the
+        # stdlib's and the session's names): the guest macro osLock and RoutingEvent.GuestEntry.osLocked
+        {"text": "lab { guest { el1 { osLoc", "matches": {"osLock", "osLocked"}},
     ]
     complete_code_samples = ["1 + 1", "val y = 3", "fun f() {}", BRK_RUN_KOTLIN]
     incomplete_code_samples = ["fun f() {", "listOf(1, 2,"]
-    # the kernel judges Kotlin by brackets and strings (no Kotlin parser at hand): a closing bracket too many
-    invalid_code_samples = ["}", "listOf(1))"]
+    # a lexical check (no Kotlin parser at hand): a stray bracket, a keyword as a name, two operators
+    invalid_code_samples = ["}", "listOf(1))", "val val = 3", "1 +* 2"]
 
-    # No pager payload: the kernel shows %help inline (display_data, text and an HTML table) and documentation
-    # through inspect_reply (shift-tab), which is where JupyterLab and Notebook 7 look; a "page" payload is
-    # IPython's "?" and is not in issue 5.  test_pager is the one test left without a sample (run_kernel_tests.py).
-    code_page_something = ""
+    code_page_something = "%help"          # the magics' catalogue, through the pager (payload source "page")
     code_generate_error = 'throw IllegalStateException("boom")'
     code_execute_result = [
         {"code": "1 + 1", "result": "2"},
         {"code": "6 * 7", "result": "42"},
         {"code": 'listOf(1, 2, 3).map { it * 2 }', "result": "[2, 4, 6]"},
-        # strings show as literals, as in the Java kernelspec
+        # strings show as Kotlin's REPL shows them: the text, unquoted
         {"code": '"0x%X".format(' + BRK_RUN_KOTLIN + '.guestExceptions()[0].esr())',
-         "result": '"0x%X"' % BRK_42_ESR},
+         "result": "0x%X" % BRK_42_ESR},
     ]
     code_display_data = [
         {"code": "display(" + BRK_RUN_KOTLIN + ")", "mime": "text/html"},
