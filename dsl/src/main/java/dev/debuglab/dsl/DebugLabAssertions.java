@@ -175,7 +175,7 @@ public final class DebugLabAssertions {
             if (l.isEmpty()) {
                 StringBuilder b = new StringBuilder("expected an exception " + so + " " + what + ", but the exceptions " + so + " were:");
                 for (Taken t : candidates)
-                    b.append(String.format("%n  ESR 0x%08X (%s) ELR 0x%X%s from EL%d", t.esr(), Syndrome.describe(t.esr()), t.elr(),
+                    b.append(String.format("%n  ESR 0x%08X (%s) ELR 0x%X%s from EL%d", t.esr(), dev.debuglab.dsl.render.Esr.decode(t.esr()), t.elr(),
                             t.far() == RoutingEvent.NO_FAR ? "" : String.format(" FAR 0x%X", t.far()), t.fromEl()));
                 throw parent.fail(b.toString());
             }

@@ -15,6 +15,14 @@ public enum Lane {
         return label;
     }
 
+    /**
+     * The label in a run on bare metal ({@code bareMetal}) or under KVM: on bare metal there is no KVM and no VMM, and
+     * EL2 is the firmware stub that ends the run (PSCI SYSTEM_OFF, or any exception taken to EL2), "EL2 (firmware)".
+     */
+    public String label(boolean bareMetal) {
+        return bareMetal && this == KVM_EL2 ? "EL2 (firmware)" : label;
+    }
+
     /** The lane of a guest exception level (0 or 1; 2 is KVM). */
     public static Lane ofEl(int el) {
         return switch (el) {

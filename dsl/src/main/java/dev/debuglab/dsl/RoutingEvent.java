@@ -56,7 +56,7 @@ public sealed interface RoutingEvent {
 
     /** "EC 0x3C BRK instruction (AArch64), IL 1, comment #0x42", or "" without a syndrome. */
     default String esrDecoded() {
-        return hasSyndrome() ? Syndrome.describe(esr()) : "";
+        return hasSyndrome() ? dev.debuglab.dsl.render.Esr.decode(esr()) : "";
     }
 
     /** What happened, in one line of domain notation (no PC/lane: the tables show those). */
@@ -65,7 +65,7 @@ public sealed interface RoutingEvent {
     /** The line of the story: "0x40000010 EL1 guest EL1: BRK #0x42 taken ...". */
     default String story() {
         return String.format("%-10s  %-4s %-10s %s", pc() < 0 ? "-" : String.format("0x%08X", pc()), el() < 0 ? "-" : "EL" + el(),
-                lane().label(), what());
+                lane().label(this instanceof ExceptionTaken), what()); // an exception taken to EL2 is bare metal's firmware (under KVM: ExitToEl2)
     }
 
     // --- the events --------------------------------------------------------------------------------------
@@ -90,7 +90,7 @@ public sealed interface RoutingEvent {
         @Override
         public String what() {
             return String.format("exception EL%d->EL%d at vector 0x%X: ESR 0x%08X (%s), ELR 0x%X%s", fromEl, toEl, vector, esr,
-                    Syndrome.describe(esr), elr, far == NO_FAR ? "" : String.format(", FAR 0x%X", far));
+                    dev.debuglab.dsl.render.Esr.decode(esr), elr, far == NO_FAR ? "" : String.format(", FAR 0x%X", far));
         }
     }
 
@@ -129,7 +129,7 @@ public sealed interface RoutingEvent {
 
         @Override
         public String what() {
-            return String.format("exit to KVM (EL2): ESR_EL2 0x%08X (%s), ELR_EL2 0x%X, FAR_EL2 0x%X", esr, Syndrome.describe(esr),
+            return String.format("exit to KVM (EL2): ESR_EL2 0x%08X (%s), ELR_EL2 0x%X, FAR_EL2 0x%X", esr, dev.debuglab.dsl.render.Esr.decode(esr),
                     elr, far);
         }
     }
@@ -201,7 +201,9 @@ public sealed interface RoutingEvent {
         /** MMIO to an address without a device. */
         UNASSIGNED_MMIO,
         /** The live state moved to another KVM version. */
-        MIGRATED
+        MIGRATED,
+        /** The destination refused the live state (QEMU's "error while loading state"): the run stays paused on the source. */
+        MIGRATION_FAILED
     }
 
     /**

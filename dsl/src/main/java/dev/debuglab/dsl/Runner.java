@@ -95,12 +95,18 @@ final class Runner {
         regs.put("MDSCR_EL1", m.cpu.sys.mdscrEl1);
         regs.put("OSLSR_EL1", m.cpu.sys.oslsrEl1);
         List<GuestLog.Entry> obs = log.entries();
-        Verdict v = s.tde() ? Verdict.compare(obs, g.bareMetalObservations(), "bare metal with MDCR_EL2.TDE = 1 vs without")
-                : Verdict.compare(obs, obs, "bare metal: the architecture itself");
-        if (outcome.equals("SYSTEM_OFF") && g.armed().stream().anyMatch(a -> !seen(a, events, obs))) {
+        // A bare-metal run is the architecture for its own configuration (TDE included: with MDCR_EL2.TDE = 1 the
+        // architecture routes debug exceptions to EL2), so its reference is itself; docs/dsl-grammar.md "Verdicts".
+        Verdict v = Verdict.compare(obs, obs, s.tde() ? "bare metal with MDCR_EL2.TDE = 1: the architecture itself"
+                : "bare metal: the architecture itself");
+        if (outcome.equals("SYSTEM_OFF") && needsProbe(g, events, obs)) {
             VirtMachine probe = bareMachine(s, new ByteArrayOutputStream(), new GuestLog());
             List<Long> probeTimes = new ArrayList<>();
-            probe.addExceptionListener((rec, from, to, esr, elr, vector) -> probeTimes.add(probe.cpu.instructionsRetired));
+            List<Integer> probeEcs = new ArrayList<>();
+            probe.addExceptionListener((rec, from, to, esr, elr, vector) -> {
+                probeTimes.add(probe.cpu.instructionsRetired);
+                probeEcs.add((int) (esr >>> 26) & 0x3F);
+            });
             Moments at = moments(g, new Probe() {
                 public boolean step() {
                     return probe.run(1).outcome() == VirtMachine.Outcome.BUDGET_EXHAUSTED;
@@ -113,11 +119,15 @@ final class Runner {
                 public List<Long> exceptions() {
                     return probeTimes;
                 }
+
+                public List<Integer> ecs() {
+                    return probeEcs;
+                }
             }, r.instructions(), events, obs);
             List<Integer> all = new ArrayList<>();
             for (int i = 0; i < times.size(); i++) all.add(i);
             exactTimes(times, all, probeTimes);
-            place(events, times, at, (a, e) -> reason(a, null, s.tde(), false, at.state(a)));
+            place(events, times, at, (w, e) -> reason(w.armed(), null, s.tde(), false, w.state()));
         }
         return new LabRun(s.config(), events, obs, console.toString(StandardCharsets.UTF_8), regs, outcome, message, r.instructions(), v,
                 g.listing());
@@ -180,6 +190,8 @@ final class Runner {
         java.util.IdentityHashMap<KvmEvent, Long> when = trace ? new java.util.IdentityHashMap<>() : null;
         VmmRun run;
         String vmmName = src.name();
+        String message = null;
+        long before = 0, after = -1; // instructions on the source and (after a migration) on the destination
         if (migration != null) {
             StopPoint stop = migration.label() != null ? StopPoint.atLabel(g.image(), migration.label())
                     : StopPoint.afterInstructions(migration.instructions());
@@ -195,13 +207,23 @@ final class Runner {
                 dstOut[0] = dst;
                 dst.traceKvm(trace);
                 Migration.LoadResult lr = Migration.migrate(src, dst);
-                events.add(new RoutingEvent.VmmDecision(paused.pc(), RoutingEvent.VmmDecisionKind.MIGRATED, vmmName,
-                        lr.succeeded() ? "live state moved " + migration + " (" + paused.instructions() + " instructions in)"
-                                : "migration " + migration + " failed: " + lr.error(), RoutingEvent.NO_ESR, paused.pc(), RoutingEvent.NO_FAR));
+                before = paused.instructions();
                 if (lr.succeeded()) {
+                    events.add(new RoutingEvent.VmmDecision(paused.pc(), RoutingEvent.VmmDecisionKind.MIGRATED, vmmName,
+                            "live state moved " + migration + " (" + paused.instructions() + " instructions in)", RoutingEvent.NO_ESR,
+                            paused.pc(), RoutingEvent.NO_FAR));
                     run = dst.run(budget);
                     events.addAll(convert(run.events(), vmmName));
-                } else run = paused;
+                    after = run.instructions();
+                    message = run.message() + String.format(" (%d instructions: %d on KVM %s before the migration, %d on KVM %s after)",
+                            before + after, before, version.name(), after, migration.version());
+                } else {
+                    run = paused;
+                    message = "migration " + migration + " failed after " + before + " instructions: " + failure(lr, dst);
+                    events.add(new RoutingEvent.VmmDecision(paused.pc(), RoutingEvent.VmmDecisionKind.MIGRATION_FAILED, vmmName,
+                            message + " (QEMU: " + lr.error().lines().findFirst().orElse("") + ")", RoutingEvent.NO_ESR, paused.pc(),
+                            RoutingEvent.NO_FAR));
+                }
             }
         } else {
             // When (instructions retired) each KVM event happened, so that events not generated can be put in their place.
@@ -217,8 +239,7 @@ final class Runner {
         if (migration != null && run.outcome() == VmmRun.Outcome.PAUSED) outcome = "MIGRATION_FAILED";
         if (trace) {
             List<GuestLog.Entry> obs = run.observations();
-            boolean missed = false;
-            for (Guest.Armed a : g.armed()) missed |= !seen(a, events, obs);
+            boolean missed = needsProbe(g, events, obs);
             boolean probe = missed && migration == null && requests.isEmpty() && outcome.equals("SYSTEM_OFF") && times.size() == events.size();
             if (probe) {
                 // The same VM again, one instruction at a time, to find when each event would have been generated.
@@ -226,9 +247,13 @@ final class Runner {
                 try {
                     p.load(g.image());
                     List<Long> probeTimes = new ArrayList<>();
+                    List<Integer> probeEcs = new ArrayList<>();
                     dev.debuglab.emulator.cpu.Cpu pc = p.vcpu().cpu();
                     p.vcpu().addListener(e -> {
-                        if (e instanceof KvmEvent.GuestException) probeTimes.add(pc.instructionsRetired);
+                        if (e instanceof KvmEvent.GuestException x) {
+                            probeTimes.add(pc.instructionsRetired);
+                            probeEcs.add((int) (x.esr() >>> 26) & 0x3F);
+                        }
                     });
                     Moments at = moments(g, new Probe() {
                         public boolean step() {
@@ -242,6 +267,10 @@ final class Runner {
                         public List<Long> exceptions() {
                             return probeTimes;
                         }
+
+                        public List<Integer> ecs() {
+                            return probeEcs;
+                        }
                     }, run.instructions(), events, obs);
                     // Exceptions inside the guest are taken during a long KVM_RUN slice: their times come from the probe.
                     int k = 0;
@@ -251,7 +280,7 @@ final class Runner {
                     times.clear();
                     List<RoutingEvent> again = convert(run.events(), vmmName, when, times);
                     if (again.equals(events))
-                        place(events, times, at, (a, e) -> e == null ? "no guest entry was traced" : reason(a, e, false, true, at.state(a)));
+                        place(events, times, at, (v, e) -> e == null ? "no guest entry was traced" : reason(v.armed(), e, false, true, v.state()));
                     else events.addAll(notGenerated(g, events, obs, outcome, entry, false, List.of(), true));
                 } finally {
                     p.release();
@@ -260,8 +289,25 @@ final class Runner {
             events.addAll(notGenerated(g, events, obs, outcome, entry, false, requests, false));
         }
         if (events.size() > MAX_EVENTS) events = new ArrayList<>(events.subList(0, MAX_EVENTS));
-        return new LabRun(config, events, run.observations(), run.console(), run.registers(), outcome, run.message(),
-                run.instructions(), verdict, g.listing());
+        return new LabRun(config, events, run.observations(), run.console(), run.registers(), outcome,
+                message != null ? message : run.message(), after >= 0 ? before + after : run.instructions(), verdict, g.listing());
+    }
+
+    /** The reason of a failed migration load (its "reason:" line: the register, the ioctl and the errno), else its first line. */
+    private static String failure(Migration.LoadResult lr, Vmm dst) {
+        String reason = null;
+        for (String line : lr.error().lines().toList()) if (line.startsWith("reason: ")) reason = line.substring("reason: ".length());
+        if (reason == null) reason = lr.error().lines().findFirst().orElse("the destination refused the state");
+        if (lr.failedId() != null && !reason.contains(" failed with ")) {
+            // A register the destination does not list: what its KVM_GET_ONE_REG answers (the errno QEMU would meet).
+            try {
+                dst.vcpu().getOneReg(lr.failedId());
+            } catch (dev.debuglab.emulator.kvm.KvmError e) {
+                reason += String.format("; KVM_GET_ONE_REG(%s) on KVM %s fails with %s",
+                        dev.debuglab.emulator.kvm.RegId.name(lr.failedId()).replaceFirst(" \\(0x[0-9A-F]+\\)$", ""), lr.destination(), e.errno());
+            }
+        }
+        return reason;
     }
 
     /** VMM events (with KVM's trace interleaved) as routing events; MMIO round trips to the console and the guest log are left out. */
@@ -382,6 +428,9 @@ final class Runner {
          * instruction at a time (a long run only adds up its count when it returns).
          */
         List<Long> exceptions();
+
+        /** The exception class of each of {@link #exceptions()}, in the same order. */
+        List<Integer> ecs();
     }
 
     /** {@code times} of the run's exceptions replaced, in order, by the probe's exact ones; those past the probe last. */
@@ -399,35 +448,92 @@ final class Runner {
     }
 
     /**
-     * For each armed event the run did not generate, in arming order: when it would have been generated (instructions
-     * retired when the PC reached the breakpoint or step address, or the load/store touching the watched bytes began;
-     * null: never reached) and the PE state then.
+     * One moment an armed event was not generated: the PC reached the breakpoint or step address, or a load/store
+     * touching the watched bytes began ({@code when}, instructions retired; null: never reached), and no exception of
+     * its kind was taken by that instruction; {@code state} is the PE state then.
      */
-    record Moments(List<Guest.Armed> armed, Map<Guest.Armed, Long> when, Map<Guest.Armed, State> states) {
-        State state(Guest.Armed a) {
-            return states.get(a);
-        }
+    record Visit(Guest.Armed armed, Long when, State state) {}
+
+    /** The moments the armed events were not generated, along the path the probe executed (a `bl` reaches a label out of program order). */
+    record Moments(List<Visit> visits) {}
+
+    /** True if the armed event's kind is the exception class {@code ec}. */
+    private static boolean sameKind(Guest.Armed a, int ec) {
+        return switch (a.kind()) {
+            case "breakpoint" -> ec == 0x30 || ec == 0x31;
+            case "watchpoint" -> ec == 0x34 || ec == 0x35;
+            default -> ec == 0x32 || ec == 0x33;
+        };
     }
 
-    static Moments moments(Guest g, Probe probe, long instructions, List<RoutingEvent> events, List<GuestLog.Entry> log) {
-        List<Guest.Armed> pending = new ArrayList<>();
-        for (Guest.Armed a : g.armed()) if (!seen(a, events, log)) pending.add(a);
-        List<Guest.Armed> order = List.copyOf(pending);
-        Map<Guest.Armed, Long> when = new java.util.IdentityHashMap<>();
-        Map<Guest.Armed, State> states = new java.util.IdentityHashMap<>();
-        for (long n = 0; !pending.isEmpty() && n <= instructions + 16; n++) {
-            dev.debuglab.emulator.cpu.Cpu c = probe.cpu();
-            for (java.util.Iterator<Guest.Armed> it = pending.iterator(); it.hasNext(); ) {
-                Guest.Armed a = it.next();
-                if (hits(a, c)) {
-                    when.put(a, c.instructionsRetired);
-                    states.put(a, State.of(c));
-                    it.remove();
-                }
-            }
-            if (!probe.step()) break;
+    /** True if a hardware comparator (DBGBCRn/DBGWCRn.E = 1) watches the armed address on the PE now. */
+    private static boolean comparatorEnabled(Guest.Armed a, dev.debuglab.emulator.cpu.Cpu c) {
+        for (int n = 0; n < 16; n++) {
+            if (a.kind().equals("breakpoint") && (c.sys.dbgbcr[n] & 1) != 0 && (c.sys.dbgbvr[n] & ~3L) == a.address()) return true;
+            if (a.kind().equals("watchpoint") && (c.sys.dbgwcr[n] & 1) != 0 && (c.sys.dbgwvr[n] & ~7L) <= a.address()
+                    && a.address() < (c.sys.dbgwvr[n] & ~7L) + 8) return true;
         }
-        return new Moments(order, when, states);
+        return false;
+    }
+
+    /**
+     * True if the run needs the probe to say which armed events were not generated: one was never seen, or the guest
+     * branches (a breakpoint or watchpoint may then be reached more than once, some times under the lock and some not).
+     */
+    static boolean needsProbe(Guest g, List<RoutingEvent> events, List<GuestLog.Entry> log) {
+        boolean branches = false;
+        for (Guest.Armed a : g.armed()) {
+            if (!seen(a, events, log)) return true;
+            if (!a.kind().equals("step") && !branches) branches = branches(g);
+            if (branches) return true;
+        }
+        return false;
+    }
+
+    private static final java.util.regex.Pattern BRANCH = java.util.regex.Pattern.compile("(?i)\\s*(b|bl|br|blr|ret|cbn?z|tbn?z|b\\.[a-z]{2})\\b.*");
+
+    /** True if the guest's own code (not the runtime) holds a branch. */
+    private static boolean branches(Guest g) {
+        for (Listing.Line l : g.listing().lines())
+            if (l.word() >= 0 && l.address() < Guest.VECTORS && BRANCH.matcher(l.source()).matches()) return true;
+        return false;
+    }
+
+    /**
+     * Steps the probe through the run and records each moment an armed event was not generated: for a breakpoint or
+     * watchpoint every time its address is reached (by the path actually executed) with its comparator enabled and no
+     * exception of its kind taken, or — if it was never generated in the run — the first time; for a step, the first
+     * time if the run never generated it. Events never reached get a visit without a time.
+     */
+    static Moments moments(Guest g, Probe probe, long instructions, List<RoutingEvent> events, List<GuestLog.Entry> log) {
+        List<Guest.Armed> all = g.armed();
+        java.util.Set<Guest.Armed> unseen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (Guest.Armed a : all) if (!seen(a, events, log)) unseen.add(a);
+        java.util.Set<Guest.Armed> reached = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        List<Visit> visits = new ArrayList<>();
+        for (long n = 0; n <= instructions + 16; n++) {
+            dev.debuglab.emulator.cpu.Cpu c = probe.cpu();
+            List<Visit> here = new ArrayList<>();
+            for (Guest.Armed a : all) {
+                boolean every = !a.kind().equals("step");
+                if (!every && (!unseen.contains(a) || reached.contains(a))) continue;
+                if (!hits(a, c)) continue;
+                if (every && !(unseen.contains(a) && !reached.contains(a)) && !comparatorEnabled(a, c)) continue;
+                reached.add(a);
+                here.add(new Visit(a, c.instructionsRetired, State.of(c)));
+            }
+            int before = probe.exceptions().size();
+            boolean more = probe.step();
+            List<Integer> ecs = probe.ecs();
+            for (Visit v : here) {
+                boolean generated = false;
+                for (int k = before; k < ecs.size(); k++) generated |= sameKind(v.armed(), ecs.get(k));
+                if (!generated || v.armed().kind().equals("step")) visits.add(v);
+            }
+            if (!more) break;
+        }
+        for (Guest.Armed a : all) if (unseen.contains(a) && !reached.contains(a)) visits.add(new Visit(a, null, null));
+        return new Moments(visits);
     }
 
     private static final java.util.regex.Pattern ADDRESSING =
@@ -452,23 +558,24 @@ final class Runner {
     }
 
     /**
-     * Puts an event not generated for each armed event of {@code at} at its place: before the first event that happened
+     * Puts an event not generated for each visit of {@code at} at its place: before the first event that happened
      * after that moment (or at that moment, other than KVM's guest entry, which comes first) — the reason from
      * {@code why} with KVM's debug setup at that moment (the last guest entry before it). Never-reached ones go last.
      */
     static void place(List<RoutingEvent> events, List<Long> times, Moments at,
-                      java.util.function.BiFunction<Guest.Armed, RoutingEvent.GuestEntry, String> why) {
-        List<Guest.Armed> order = new ArrayList<>(at.armed());
-        order.sort(java.util.Comparator.comparingLong(a -> at.when().getOrDefault(a, Long.MAX_VALUE)));
-        for (Guest.Armed a : order) {
-            Long t = at.when().get(a);
+                      java.util.function.BiFunction<Visit, RoutingEvent.GuestEntry, String> why) {
+        List<Visit> order = new ArrayList<>(at.visits());
+        order.sort(java.util.Comparator.comparingLong(v -> v.when() == null ? Long.MAX_VALUE : v.when()));
+        for (Visit v : order) {
+            Guest.Armed a = v.armed();
+            Long t = v.when();
             int i = 0;
             if (t == null) i = events.size();
             else while (i < events.size() && (times.get(i) < t || times.get(i).equals(t) && events.get(i) instanceof RoutingEvent.GuestEntry)) i++;
             RoutingEvent.GuestEntry entry = null;
             for (int k = 0; k < i; k++) if (events.get(k) instanceof RoutingEvent.GuestEntry ge) entry = ge;
-            State st = at.state(a);
-            events.add(i, new RoutingEvent.NotGenerated(a.address(), st != null ? st.el() : a.inputs().el(), a.description(), why.apply(a, entry)));
+            State st = v.state();
+            events.add(i, new RoutingEvent.NotGenerated(a.address(), st != null ? st.el() : a.inputs().el(), a.description(), why.apply(v, entry)));
             times.add(i, t == null ? Long.MAX_VALUE : t);
         }
     }

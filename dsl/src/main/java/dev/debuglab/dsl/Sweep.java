@@ -1,5 +1,7 @@
 package dev.debuglab.dsl;
 
+import dev.debuglab.emulator.kvm.KvmVersion;
+
 import dev.debuglab.emulator.guest.GuestLog;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -49,12 +51,19 @@ public final class Sweep {
     private final boolean[] oslk, dlk, kde, mde, d, tde;
     private final List<String> guestDebug;
     private final List<Event> events;
-    private final List<String> versions;
+    private final List<Where> versions;
+
+    /** A column of the version axis: its label and the KVM version (null: bare metal). */
+    private record Where(String label, KvmVersion version) {
+        boolean bare() {
+            return version == null;
+        }
+    }
     private final int parallelism;
     private final Progress progress;
 
     private Sweep(boolean[] oslk, boolean[] dlk, boolean[] kde, boolean[] mde, boolean[] d, boolean[] tde, List<String> guestDebug,
-                  List<Event> events, List<String> versions, int parallelism, Progress progress) {
+                  List<Event> events, List<Where> versions, int parallelism, Progress progress) {
         this.oslk = oslk;
         this.dlk = dlk;
         this.kde = kde;
@@ -71,7 +80,7 @@ public final class Sweep {
     /** One point everywhere: OS Lock unlocked, no Double Lock, KDE = MDE = 1, PSTATE.D = 0, TDE = 0, no VMM requests, BRK, bare metal. */
     static Sweep defaults() {
         return new Sweep(new boolean[] {false}, new boolean[] {false}, new boolean[] {true}, new boolean[] {true}, new boolean[] {false},
-                new boolean[] {false}, List.of("none"), List.of(Event.BRK), List.of("bare"), Runtime.getRuntime().availableProcessors(), null);
+                new boolean[] {false}, List.of("none"), List.of(Event.BRK), List.of(new Where("bare", null)), Runtime.getRuntime().availableProcessors(), null);
     }
 
     private static boolean[] values(String axis, boolean... v) {
@@ -121,8 +130,45 @@ public final class Sweep {
     /** "bare" (bare metal) and/or KVM versions ("5.15", "v2", "6.1", "6.14", ...). */
     public Sweep versions(String... vs) {
         if (vs == null || vs.length == 0) throw new DslException("versions(): give \"bare\" and/or KVM versions, e.g. versions(\"bare\", \"6.1\")");
-        for (String v : vs) if (!v.equals("bare")) Stages.version(v);
-        return new Sweep(oslk, dlk, kde, mde, d, tde, guestDebug, events, List.of(vs), parallelism, progress);
+        List<Where> ws = new ArrayList<>();
+        for (String v : vs) {
+            if (v == null) throw new DslException("versions(..., null, ...): name \"bare\" or a KVM version, e.g. versions(\"bare\", \"6.1\")");
+            ws.add(new Where(v, v.equals("bare") ? null : Stages.version(v)));
+        }
+        return withVersions(ws);
+    }
+
+    /**
+     * KVM versions as objects: plain ones ({@code KvmVersion.of("6.1")}) or what-if variants
+     * ({@code KvmVersion.of("6.1").variant("my-fix").override(...)}), each a column labelled with its name
+     * ("v6.1", "my-fix"). Combine with bare metal by {@link #versions(String...)} or {@link #withBareMetal()}.
+     */
+    public Sweep versions(KvmVersion... vs) {
+        if (vs == null || vs.length == 0)
+            throw new DslException("versions(): give KVM versions, e.g. versions(KvmVersion.of(\"6.1\"), KvmVersion.of(\"6.1\").variant(\"fix\"))");
+        List<Where> ws = new ArrayList<>();
+        for (KvmVersion v : vs) {
+            if (v == null) throw new DslException("versions(..., null, ...): give a KvmVersion, e.g. KvmVersion.of(\"6.1\")");
+            ws.add(new Where(v.name(), v));
+        }
+        return withVersions(ws);
+    }
+
+    /** The same sweep with bare metal added as the first column of the version axis (if it is not there yet). */
+    public Sweep withBareMetal() {
+        if (versions.stream().anyMatch(Where::bare)) return this;
+        List<Where> ws = new ArrayList<>();
+        ws.add(new Where("bare", null));
+        ws.addAll(versions);
+        return withVersions(ws);
+    }
+
+    private Sweep withVersions(List<Where> ws) {
+        java.util.Set<String> labels = new java.util.HashSet<>();
+        for (Where w : ws)
+            if (!labels.add(w.label()))
+                throw new DslException("versions(...): \"" + w.label() + "\" is given twice; give each version once (name each variant differently)");
+        return new Sweep(oslk, dlk, kde, mde, d, tde, guestDebug, events, ws, parallelism, progress);
     }
 
     /** Worker threads (default: all cores). */
@@ -141,10 +187,10 @@ public final class Sweep {
     }
 
     private record Point(boolean oslk, boolean dlk, boolean kde, boolean mde, boolean d, boolean tde, String request, Event event,
-                         String version) {
+                         String version, KvmVersion kvm) {
         Map<String, String> map() {
             Map<String, String> m = new LinkedHashMap<>();
-            boolean bare = version.equals("bare");
+            boolean bare = kvm == null;
             m.put("OSLK", b(oslk));
             m.put("DLK", b(dlk));
             m.put("KDE", b(kde));
@@ -164,12 +210,12 @@ public final class Sweep {
 
     private List<Point> points() {
         List<Point> out = new ArrayList<>();
-        for (String v : versions)
+        for (Where v : versions)
             for (Event e : events)
-                for (String r : v.equals("bare") ? List.of("none") : guestDebug)
-                    for (boolean t : v.equals("bare") ? tde : new boolean[] {false})
+                for (String r : v.bare() ? List.of("none") : guestDebug)
+                    for (boolean t : v.bare() ? tde : new boolean[] {false})
                         for (boolean a : oslk) for (boolean b : dlk) for (boolean c : kde) for (boolean m : mde) for (boolean x : d)
-                            out.add(new Point(a, b, c, m, x, t, r, e, v));
+                            out.add(new Point(a, b, c, m, x, t, r, e, v.label(), v.version()));
         return out;
     }
 
@@ -208,7 +254,7 @@ public final class Sweep {
 
     /** Runs every cell (in parallel) and returns the matrix. */
     public SweepResult run() {
-        if (versions.stream().allMatch(v -> v.equals("bare")) && guestDebug.stream().anyMatch(r -> !r.equals("none")))
+        if (versions.stream().allMatch(Where::bare) && guestDebug.stream().anyMatch(r -> !r.equals("none")))
             throw new DslException("guestDebug" + guestDebug + " with versions(\"bare\") only: userspace debug requests need a VMM and bare metal has no VMM; "
                     + "add a KVM version, e.g. versions(\"bare\", \"6.1\"), or drop guestDebug");
         List<Point> pts = points();
@@ -238,9 +284,9 @@ public final class Sweep {
                             return guestOutcome(s.run());
                         });
                         SweepResult.Cell c;
-                        if (p.version.equals("bare")) c = new SweepResult.Cell(p.map(), arch, arch, "");
+                        if (p.kvm == null) c = new SweepResult.Cell(p.map(), arch, arch, "");
                         else {
-                            Stages.QemuStage q = g.kvm(p.version).qemu();
+                            Stages.QemuStage q = g.kvm(p.kvm).qemu();
                             q = switch (p.request) {
                                 case "stepi" -> q.singleStep();
                                 case "hbreak" -> q.hwBreakpoint("target");

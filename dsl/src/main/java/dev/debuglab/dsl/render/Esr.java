@@ -25,7 +25,7 @@ public record Esr(long value, int ec, String shortName, String name, List<String
 
     public static Esr of(long esr) {
         int ec = (int) ESR.EC.get(esr);
-        String described = Syndrome.describe(esr);
+        String described = decode(esr);
         // "EC 0x3C BRK instruction (AArch64), IL 1, comment #0x42"
         String[] parts = described.split(", ");
         String head = parts[0].replaceFirst("^EC 0x[0-9A-F]{2} ", "");
@@ -61,9 +61,24 @@ public record Esr(long value, int ec, String shortName, String name, List<String
         return String.format("0x%08X", value);
     }
 
-    /** "EC 0x3C BRK instruction (AArch64), IL 1, comment #0x42" (as {@link Syndrome#describe}). */
+    /** "EC 0x3C BRK instruction (AArch64), IL 1, comment #0x42" (as {@link #decode}). */
     public String describe() {
-        return Syndrome.describe(value);
+        return decode(value);
+    }
+
+    /**
+     * {@link Syndrome#describe} with a trapped system-register access (EC 0x18) named by its Arm name: the ISS's Op0,
+     * Op1, CRn, CRm and Op2 looked up in the emulator's system-register table ("MSR OSLAR_EL1, Rt 1" rather than
+     * "MSR S2_0_C1_C0_4, Rt 1"); an encoding the table does not hold keeps the generic S&lt;op0&gt;_... name.
+     */
+    public static String decode(long esr) {
+        String text = Syndrome.describe(esr);
+        if ((int) ESR.EC.get(esr) != ExceptionClass.SYS64.ec) return text;
+        Syndrome.SysRegTrap t = Syndrome.decodeSysRegTrap(esr);
+        dev.debuglab.emulator.sysreg.SysReg row = dev.debuglab.emulator.sysreg.SysRegTable.lookup(t.op0(), t.op1(), t.crn(), t.crm(), t.op2());
+        if (row == null) return text;
+        String generic = String.format("S%d_%d_C%d_C%d_%d", t.op0(), t.op1(), t.crn(), t.crm(), t.op2());
+        return text.replace(generic, row.name);
     }
 
     @Override

@@ -91,11 +91,11 @@ public final class HtmlRenderer {
             b.append(s.differs() ? "<tr class=\"differs\">" : "<tr>");
             b.append("<td class=\"mark\">").append(s.differs() ? "≠" : "").append("</td>");
             if (e == null) {
-                b.append("<td>-</td><td></td><td></td><td>").append(lane(s.to())).append("</td><td>").append(s.kind().cssClass)
+                b.append("<td>-</td><td></td><td></td><td>").append(lane(s.to(), run.config().bareMetal())).append("</td><td>").append(s.kind().cssClass)
                         .append("</td><td colspan=\"5\"></td><td>").append(escape(s.label() + ", " + s.detail()));
             } else {
                 b.append("<td>").append(s.index() + 1).append("</td><td class=\"hex\">").append(Markup.pc(e.pc()))
-                        .append("</td><td>").append(e.el() < 0 ? "-" : "EL" + e.el()).append("</td><td>").append(lane(e.lane()))
+                        .append("</td><td>").append(e.el() < 0 ? "-" : "EL" + e.el()).append("</td><td>").append(lane(e.lane(), run.config().bareMetal()))
                         .append("</td><td>").append(s.kind().cssClass).append("</td>");
                 esrCells(b, e.hasSyndrome() ? e.esr() : null);
                 b.append("<td class=\"hex\">").append(e.hasSyndrome() ? String.format("0x%X", e.elr()) : "").append("</td>");
@@ -122,8 +122,8 @@ public final class HtmlRenderer {
                 .append(escape(d.name())).append("</span></td><td class=\"iss\">").append(escape(String.join(", ", d.fields()))).append("</td>");
     }
 
-    private static String lane(dev.debuglab.dsl.Lane l) {
-        return "<span class=\"lane lane-" + l.name() + "\">" + escape(l.label()) + "</span>";
+    private static String lane(dev.debuglab.dsl.Lane l, boolean bareMetal) {
+        return "<span class=\"lane lane-" + l.name() + "\">" + escape(l.label(bareMetal)) + "</span>";
     }
 
     /** The guest's log with every ESR decoded. */

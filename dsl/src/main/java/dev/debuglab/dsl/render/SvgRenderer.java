@@ -152,12 +152,12 @@ public final class SvgRenderer {
                 run.verdict() == null || run.architectural() ? "verdict-ok" : "verdict-bad", escape(verdict)));
         int bottom = panelHeight(story, l) - 30;
         for (Lane lane : Lane.values()) {
-            boolean absent = bare && (lane == Lane.KVM_EL2 || lane == Lane.VMM);
+            boolean absent = bare && lane == Lane.VMM;
             int cx = l.laneX(lane);
             b.append(String.format("<g class='lane%s' data-lane='%s'>", absent ? " absent" : "", lane.name()));
             b.append(String.format("<g class='lane-head%s'><rect x='%d' y='54' width='%d' height='26' rx='5'/>"
                             + "<text x='%d' y='72'>%s</text></g>", absent ? " absent" : "", cx - l.laneWidth() / 2 + 8,
-                    l.laneWidth() - 16, cx, escape(lane.label() + (absent ? " (none)" : ""))));
+                    l.laneWidth() - 16, cx, escape(lane.label(bare) + (absent ? " (none)" : ""))));
             b.append(String.format("<line class='lifeline' x1='%d' y1='80' x2='%d' y2='%d'/></g>%n", cx, cx, bottom));
         }
         int y = l.header();

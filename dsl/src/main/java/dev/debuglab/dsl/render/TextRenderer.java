@@ -38,11 +38,11 @@ public final class TextRenderer {
         for (Story.Step s : story.steps()) {
             RoutingEvent e = s.event();
             if (e == null) {
-                t.row("!!", "-", "", "", s.to().label(), "", "", s.label() + ", " + s.detail());
+                t.row("!!", "-", "", "", s.to().label(run.config().bareMetal()), "", "", s.label() + ", " + s.detail());
                 continue;
             }
             t.row(s.differs() ? "!!" : "", s.index() + 1, Markup.pc(e.pc()), e.el() < 0 ? "-" : "EL" + e.el(),
-                    e.lane().label(), e.hasSyndrome() ? Esr.shortName(e.ec()) : "",
+                    e.lane().label(run.config().bareMetal()), e.hasSyndrome() ? Esr.shortName(e.ec()) : "",
                     e.hasSyndrome() ? String.format("0x%08X", e.esr()) : "", e.what());
         }
         return t.toString();

@@ -303,6 +303,12 @@ class SweepScope internal constructor() {
     fun events(vararg kinds: Sweep.Event) { sweep = sweep.events(*kinds) }
     /** "bare" and KVM versions. */
     fun versions(vararg vs: String) { sweep = sweep.versions(*vs) }
+
+    /** KVM versions as objects, what-if variants included (`versions(V6_1.variant("fix").override(...))`). */
+    fun versions(vararg vs: KvmVersion) { sweep = sweep.versions(*vs) }
+
+    /** Bare metal as the first column next to [versions] given as objects. */
+    fun withBareMetal() { sweep = sweep.withBareMetal() }
     fun parallelism(threads: Int) { sweep = sweep.parallelism(threads) }
     fun onProgress(progress: (done: Int, total: Int) -> Unit) { sweep = sweep.onProgress { d, t -> progress(d, t) } }
 }

@@ -137,13 +137,16 @@ class SvgRendererTest {
         assertEquals(List.of("BRK ESR 0xF2000042 missing"), texts(missing.get(0), "main"));
     }
 
-    // Bare metal: BRK at EL0 is taken at EL1 (lower-EL vector); KVM and the VMM lanes are drawn absent; the breakpoint
-    // under the OS Lock is a "not generated" note on EL1; and the run is architectural.
+    // Bare metal: BRK at EL0 is taken at EL1 (lower-EL vector); there is no KVM: the EL2 lane is the firmware stub
+    // (where PSCI SYSTEM_OFF goes) and the VMM lane is drawn absent; the breakpoint under the OS Lock is a "not
+    // generated" note on EL1; and the run is architectural.
     @Test
     void bareMetalRun() throws Exception {
         Document d = parse(SvgRenderer.render(RenderFixtures.bareMetal()));
-        assertEquals(List.of("KVM_EL2", "VMM"), groups(d, "lane").stream().filter(e -> e.getAttribute("class").contains("absent"))
+        assertEquals(List.of("VMM"), groups(d, "lane").stream().filter(e -> e.getAttribute("class").contains("absent"))
                 .map(e -> e.getAttribute("data-lane")).toList());
+        assertEquals(List.of("guest EL0", "guest EL1", "EL2 (firmware)", "VMM (none)"),
+                groups(d, "lane-head").stream().map(Element::getTextContent).toList());
         Element ex = groups(d, "ev-exception").stream().filter(e -> e.hasAttribute("data-event")).findFirst().orElseThrow();
         assertEquals("GUEST_EL0", ex.getAttribute("data-from"));
         assertEquals("GUEST_EL1", ex.getAttribute("data-to"));
