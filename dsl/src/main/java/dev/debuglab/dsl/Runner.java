@@ -221,7 +221,7 @@ final class Runner {
                     run = paused;
                     message = "migration " + migration + " failed after " + before + " instructions: " + failure(lr, dst);
                     events.add(new RoutingEvent.VmmDecision(paused.pc(), RoutingEvent.VmmDecisionKind.MIGRATION_FAILED, vmmName,
-                            message + " (QEMU: " + lr.error().lines().findFirst().orElse("") + ")", RoutingEvent.NO_ESR, paused.pc(),
+                            message + " (QEMU: " + String.join("; ", lr.error().lines().filter(l -> !l.startsWith("reason: ")).toList()) + ")", RoutingEvent.NO_ESR, paused.pc(),
                             RoutingEvent.NO_FAR));
                 }
             }

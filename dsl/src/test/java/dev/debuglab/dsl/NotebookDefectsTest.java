@@ -81,7 +81,8 @@ class NotebookDefectsTest {
         assertTrue(run.message().contains("failed") && run.message().contains("OSLSR_EL1") && run.message().contains("ENOENT"), run.message());
         assertFalse(run.message().contains("paused"), run.message());
         List<RoutingEvent.VmmDecision> d = run.events(RoutingEvent.VmmDecision.class);
-        assertTrue(d.stream().anyMatch(x -> x.kind() == RoutingEvent.VmmDecisionKind.MIGRATION_FAILED && x.text().contains("ENOENT")), run.toString());
+        assertTrue(d.stream().anyMatch(x -> x.kind() == RoutingEvent.VmmDecisionKind.MIGRATION_FAILED && x.text().contains("ENOENT")
+                && x.text().contains("error while loading state for instance 0x0 of device 'cpu'")), run.toString()); // vmm.md §3.2
         assertTrue(d.stream().noneMatch(x -> x.kind() == RoutingEvent.VmmDecisionKind.MIGRATED), run.toString());
     }
 
