@@ -5,6 +5,7 @@ import dev.debuglab.dsl.DslException
 import dev.debuglab.dsl.Lab
 import dev.debuglab.dsl.LabRun
 import dev.debuglab.dsl.Sweep
+import dev.debuglab.emulator.kvm.KvmVersion
 import dev.debuglab.emulator.kvm.Step
 import dev.debuglab.emulator.kvm.SysRegResult
 import dev.debuglab.emulator.vmm.QemuPolicy
@@ -166,5 +167,17 @@ class KotlinDslTest {
         assertTrue(twice.message!!.contains("one place per lab"), twice.message)
         val noGuest = assertThrows<DslException> { lab { kvm(V6_1) } }
         assertTrue(noGuest.message!!.contains("no guest"), noGuest.message)
+    }
+
+    // A what-if variant as a sweep column: 6.1 with OSLAR_EL1 ignored delivers the breakpoint armed under the lock,
+    // which the architecture (OSLK = 1 disables breakpoints) does not; plain 6.1 agrees with the architecture.
+    @Test
+    fun `sweep over a variant`() {
+        val ignored = KvmVersion.of(V6_1).variant("6.1, OSLAR ignored").override(Step.HANDLE_OSLAR) { _, _ -> SysRegResult.razWi("what-if") }
+        val k = sweep { oslk(true); events(Sweep.Event.HW_BREAKPOINT); versions(KvmVersion.of(V6_1), ignored); withBareMetal(); parallelism(1) }
+        val r = k.run()
+        assertEquals(listOf("bare", "v6.1", "6.1, OSLAR ignored"), r.cells().map { it.get("version") })
+        assertEquals(listOf("6.1, OSLAR ignored"), r.differences().map { it.get("version") })
+        assertEquals("0x31@EL1", r.differences()[0].outcome())
     }
 }
