@@ -490,12 +490,22 @@ final class Runner {
         return false;
     }
 
-    private static final java.util.regex.Pattern BRANCH = java.util.regex.Pattern.compile("(?i)\\s*(b|bl|br|blr|ret|cbn?z|tbn?z|b\\.[a-z]{2})\\b.*");
-
-    /** True if the guest's own code (not the runtime) holds a branch. */
+    /**
+     * True if the guest's own code (not the runtime) can reach an instruction twice: a call or return (BL, BLR, BR,
+     * RET) or a backward branch (B, B.cond, CB(N)Z, TB(N)Z with a negative offset; `b .`, the halt loop, excepted).
+     */
     private static boolean branches(Guest g) {
-        for (Listing.Line l : g.listing().lines())
-            if (l.word() >= 0 && l.address() < Guest.VECTORS && BRANCH.matcher(l.source()).matches()) return true;
+        for (Listing.Line l : g.listing().lines()) {
+            if (l.word() < 0 || l.address() >= Guest.VECTORS) continue;
+            int w = (int) l.word();
+            long imm;
+            if ((w & 0xFC000000) == 0x94000000 || (w & 0xFF9FFC1F) == 0xD61F0000 || (w & 0xFFFFFC1F) == 0xD65F0000) return true;
+            if ((w & 0xFC000000) == 0x14000000) imm = (w << 6) >> 6;
+            else if ((w & 0xFF000010) == 0x54000000 || (w & 0x7E000000) == 0x34000000) imm = (w << 8) >> 13;
+            else if ((w & 0x7E000000) == 0x36000000) imm = (w << 13) >> 18;
+            else continue;
+            if (imm < 0) return true;
+        }
         return false;
     }
 
