@@ -150,19 +150,8 @@ public final class Markdown {
         return b.toString();
     }
 
-    /** HTML-escapes text (also quotes, for attributes). */
+    /** HTML-escapes text (also quotes, for attributes): the renderers' one escaping rule. */
     public static String escape(String s) {
-        StringBuilder b = new StringBuilder(s.length());
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '&' -> b.append("&amp;");
-                case '<' -> b.append("&lt;");
-                case '>' -> b.append("&gt;");
-                case '"' -> b.append("&quot;");
-                case '\'' -> b.append("&#39;");
-                default -> b.append(c);
-            }
-        }
-        return b.toString();
+        return dev.debuglab.dsl.render.Markup.escape(s);
     }
 }
