@@ -76,9 +76,10 @@ public final class KernelSession implements AutoCloseable {
     }
 
     /** Starts the engines on background threads (the wire kernel calls this at start, so the first cells are warm). */
-    public synchronized KernelSession warmUp() {
-        if (warming) return this;
-        warming = true;
+    public KernelSession warmUp() {
+        // not synchronized on the session: the wire loop calls this after every request, also while a cell holds the
+        // session's lock (it would wait for the cell to end, sending nothing meanwhile: no output, no interrupt_reply)
+        if (!warming.compareAndSet(false, true)) return this;
         Thread t = new Thread(() -> {
             if (language == Language.JAVA) jshell.run(); // JShell first: the Java kernel's first cell needs it
             kotlin.warmUp(); // then Kotlin, so that the two do not share the CPU during the first Java cell
@@ -88,7 +89,7 @@ public final class KernelSession implements AutoCloseable {
         return this;
     }
 
-    private boolean warming;
+    private final java.util.concurrent.atomic.AtomicBoolean warming = new java.util.concurrent.atomic.AtomicBoolean();
 
     /** True once the engine this session's cells use first is up (Kotlin's for the Kotlin kernelspec). */
     public boolean warm() {
