@@ -14,11 +14,12 @@ import java.util.UUID;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 
-import io.github.spencerpark.jupyter.messages.HMACGenerator;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The Jupyter wire format: {@code [identities..., "<IDS|MSG>", signature, header, parent_header, metadata, content,
- * buffers...]}, signed with HMAC over the four JSON frames (the base kernel's {@link HMACGenerator}, the scheme and
+ * buffers...]}, signed with HMAC over the four JSON frames (the scheme and
  * key of the connection file). Verification compares in constant time.
  */
 final class Wire {
@@ -43,17 +44,43 @@ final class Wire {
         }
     }
 
-    private final HMACGenerator hmac;
+    /**
+     * Initialized with the key and never used itself: each signature is computed on a clone. A shared Mac (the base
+     * kernel's HMACGenerator) keeps the frames of a signature a cell thread was stopped in the middle of (Thread.stop
+     * from an interrupt), so the next message signed (an interrupt_reply, a cell's idle) got a wrong signature and was
+     * dropped by the client.
+     */
+    private final Mac prototype;
     private final boolean signed;
     final String session = UUID.randomUUID().toString();
 
     Wire(String scheme, String key) throws NoSuchAlgorithmException, InvalidKeyException {
         signed = key != null && !key.isEmpty();
-        hmac = signed ? new HMACGenerator(scheme, key) : HMACGenerator.NO_AUTH_INSTANCE;
+        if (signed) {
+            String algorithm = (scheme == null ? "hmac-sha256" : scheme).replace("-", "");
+            prototype = Mac.getInstance(algorithm);
+            prototype.init(new SecretKeySpec(key.getBytes(StandardCharsets.US_ASCII), algorithm));
+        } else {
+            prototype = null;
+        }
     }
 
     String sign(byte[]... frames) {
-        return signed ? hmac.calculateSignature(frames) : "";
+        if (!signed) return "";
+        Mac mac;
+        try {
+            mac = (Mac) prototype.clone();
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException("the HMAC implementation cannot be cloned: " + e.getMessage(), e);
+        }
+        for (byte[] f : frames) mac.update(f);
+        byte[] digest = mac.doFinal();
+        char[] hex = new char[digest.length * 2];
+        for (int i = 0; i < digest.length; i++) {
+            hex[2 * i] = Character.forDigit((digest[i] >> 4) & 0xF, 16);
+            hex[2 * i + 1] = Character.forDigit(digest[i] & 0xF, 16);
+        }
+        return new String(hex);
     }
 
     Message decode(List<byte[]> frames) throws Rejected {
