@@ -23,8 +23,64 @@ final class StdRouter {
     static synchronized void install() {
         if (installed) return;
         installed = true;
-        System.setOut(new PrintStream(new Routing("stdout", ORIGINAL_OUT), true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(new Routing("stderr", ORIGINAL_ERR), true, StandardCharsets.UTF_8));
+        System.setOut(new CellStream(new Routing("stdout", ORIGINAL_OUT)));
+        System.setErr(new CellStream(new Routing("stderr", ORIGINAL_ERR)));
+    }
+
+    /**
+     * The PrintStream a cell writes to. An interrupt stops the cell's thread anywhere (Thread.stop), also in the
+     * middle of a println: a plain PrintStream keeps shared state there (its BufferedWriter, its encoder's byte
+     * buffer, the formatter), one stream for every cell, and a stop inside it can leave text stuck in those buffers.
+     * This one keeps none: each call encodes its text into a fresh array and hands it to {@link Routing} in one write
+     * (whose only state is the writing thread's own pending line), so a stopped write loses at most its own text.
+     */
+    static final class CellStream extends PrintStream {
+        private final Routing target;
+
+        CellStream(Routing target) {
+            super(target, true, StandardCharsets.UTF_8);
+            this.target = target;
+        }
+
+        private void text(String s) {
+            byte[] b = s.getBytes(StandardCharsets.UTF_8);
+            target.write(b, 0, b.length);
+        }
+
+        @Override public void write(int b) { target.write(b); }
+        @Override public void write(byte[] b, int off, int len) { target.write(b, off, len); }
+        @Override public void write(byte[] b) { target.write(b, 0, b.length); }
+        @Override public void writeBytes(byte[] b) { target.write(b, 0, b.length); }
+        @Override public void flush() { target.flush(); }
+        /** A cell closing System.out must not close it for the cells after it. */
+        @Override public void close() { target.flush(); }
+        @Override public boolean checkError() { return false; }
+        @Override public void print(boolean b) { text(String.valueOf(b)); }
+        @Override public void print(char c) { text(String.valueOf(c)); }
+        @Override public void print(int i) { text(String.valueOf(i)); }
+        @Override public void print(long l) { text(String.valueOf(l)); }
+        @Override public void print(float f) { text(String.valueOf(f)); }
+        @Override public void print(double d) { text(String.valueOf(d)); }
+        @Override public void print(char[] s) { text(new String(s)); }
+        @Override public void print(String s) { text(String.valueOf(s)); }
+        @Override public void print(Object o) { text(String.valueOf(o)); }
+        @Override public void println() { text(System.lineSeparator()); }
+        @Override public void println(boolean x) { text(x + System.lineSeparator()); }
+        @Override public void println(char x) { text(x + System.lineSeparator()); }
+        @Override public void println(int x) { text(x + System.lineSeparator()); }
+        @Override public void println(long x) { text(x + System.lineSeparator()); }
+        @Override public void println(float x) { text(x + System.lineSeparator()); }
+        @Override public void println(double x) { text(x + System.lineSeparator()); }
+        @Override public void println(char[] x) { text(new String(x) + System.lineSeparator()); }
+        @Override public void println(String x) { text(x + System.lineSeparator()); }
+        @Override public void println(Object x) { text(String.valueOf(x) + System.lineSeparator()); }
+        @Override public PrintStream printf(String format, Object... args) { return format(format, args); }
+        @Override public PrintStream printf(java.util.Locale l, String format, Object... args) { return format(l, format, args); }
+        @Override public PrintStream format(String format, Object... args) { text(String.format(format, args)); return this; }
+        @Override public PrintStream format(java.util.Locale l, String format, Object... args) { text(String.format(l, format, args)); return this; }
+        @Override public PrintStream append(CharSequence csq) { text(String.valueOf(csq)); return this; }
+        @Override public PrintStream append(CharSequence csq, int start, int end) { text(String.valueOf(csq == null ? "null" : csq).substring(start, end)); return this; }
+        @Override public PrintStream append(char c) { text(String.valueOf(c)); return this; }
     }
 
     /** The process's real standard error (for the kernel's own log lines), whatever System.err is now. */
@@ -32,7 +88,7 @@ final class StdRouter {
         return ORIGINAL_ERR != null ? ORIGINAL_ERR : new PrintStream(new FileOutputStream(FileDescriptor.err), true);
     }
 
-    private static final class Routing extends OutputStream {
+    static final class Routing extends OutputStream {
         private final String name;
         private final PrintStream fallback;
         private final ThreadLocal<ByteArrayOutputStream> pending = ThreadLocal.withInitial(ByteArrayOutputStream::new);
@@ -77,11 +133,12 @@ final class StdRouter {
             emit(sink, pending.get());
         }
 
+        /** Takes the pending text first (the buffer is then empty whatever happens in the sink), then sends it. */
         private void emit(OutputSink sink, ByteArrayOutputStream p) {
             if (p.size() == 0) return;
-            String text = p.toString(StandardCharsets.UTF_8);
+            byte[] bytes = p.toByteArray();
             p.reset();
-            sink.emit(new Output.Stream(name, text));
+            sink.emit(new Output.Stream(name, new String(bytes, StandardCharsets.UTF_8)));
         }
     }
 }

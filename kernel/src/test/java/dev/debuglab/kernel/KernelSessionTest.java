@@ -161,6 +161,42 @@ class KernelSessionTest {
         assertEquals(List.of(true), running);
     }
 
+    /**
+     * An interrupt stops the cell's thread wherever it is (Thread.stop, repeated until the cell ends): here a cell that
+     * prints all the time (println, printf, print to stderr), so that stops land inside the output redirection, at 20
+     * different moments from "still compiling" to 0.4 s in. Afterwards output must still stream line by line: each
+     * line reaches the sink on its own, in order, while the cell is still running.
+     */
+    @Test
+    void interruptsAtManyMomentsLeaveStreamingIntact() throws Exception {
+        String printer = "for (long i = 0; ; i++) {\n"
+                + "    System.out.println(\"line \" + i);\n"
+                + "    System.out.printf(\"%d%n\", i);\n"
+                + "    System.err.print('x');\n"
+                + "    if (i % 64 == 0) Thread.sleep(1);\n"
+                + "}";
+        for (int k = 0; k < 20; k++) {
+            CellResult[] out = new CellResult[1];
+            Thread t = new Thread(() -> out[0] = s.execute(printer));
+            t.start();
+            while (!s.isRunning()) Thread.onSpinWait();
+            if (k > 0) Thread.sleep((long) k * k);
+            s.interrupt();
+            t.join(30_000);
+            assertFalse(t.isAlive(), "the cell interrupted after " + k * k + " ms stopped");
+            assertEquals("Interrupted", out[0].error().orElseThrow().ename(), "interrupt after " + k * k + " ms");
+        }
+        assertTrue(System.out instanceof StdRouter.CellStream, "System.out is still the kernel's stream: " + System.out.getClass());
+        List<String> arrivals = Collections.synchronizedList(new ArrayList<>());
+        CellResult r = s.execute("System.out.println(\"first\");\nSystem.err.println(\"warn\");\nThread.sleep(200);\n"
+                + "System.out.printf(\"%s%n\", \"second\");", true, o -> {
+                    if (o instanceof Output.Stream st) arrivals.add(st.name() + ":" + st.text() + ":" + (s.isRunning() ? "running" : "ended"));
+                });
+        assertTrue(r.ok(), r::toString);
+        assertEquals(List.of("stdout:first\n:running", "stderr:warn\n:running", "stdout:second\n:running"), arrivals);
+        assertEquals("first\nsecond\n", r.stdout());
+    }
+
     @Test
     void aMethodsThrowPointsAtItsOwnLine() {
         CellResult r = s.execute("int twice(int x) {\n    if (x < 0)\n        throw new IllegalArgumentException(\"negative\");\n    return 2 * x;\n}\n"
