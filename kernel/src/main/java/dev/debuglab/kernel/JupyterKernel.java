@@ -44,7 +44,8 @@ final class JupyterKernel {
     private ZMQ.Socket shell, control, iopub, stdin, wakeSend, wakeRecv;
     private volatile boolean stopping;
     private volatile Thread waker;
-    private boolean abortPending; // worker thread only
+    /** After an error with stop_on_error: the execute requests queued before its reply was sent (worker thread only). */
+    private List<Wire.Message> toAbort;
     private Thread worker;
     private volatile Thread loopThread;
     private Thread heartbeat;
@@ -209,9 +210,10 @@ final class JupyterKernel {
             case "execute_request" -> {
                 around(msg, () -> execute(msg, channel));
                 // after this request's idle, so that a client reading IOPub in order sees each request's status pair
-                if (abortPending) {
-                    abortPending = false;
-                    abortQueued();
+                if (toAbort != null) {
+                    List<Wire.Message> queued = toAbort;
+                    toAbort = null;
+                    abortQueued(queued);
                 }
             }
             case "complete_request" -> around(msg, () -> complete(msg, channel));
@@ -299,8 +301,14 @@ final class JupyterKernel {
             e.traceback().forEach(tb::add);
             r.add("traceback", tb);
         }
+        // the queued requests are taken before the reply leaves: one a client sends once it has the error runs,
+        // however soon it arrives (nbclient sends the next cell right after a raises-exception cell's error)
+        if (!result.ok() && stopOnError) {
+            List<Wire.Message> queued = new ArrayList<>();
+            for (Wire.Message q : shellQueue) if (q.type().equals("execute_request")) queued.add(q);
+            toAbort = queued;
+        }
         reply(msg, channel, "execute_reply", r);
-        if (!result.ok() && stopOnError) abortPending = true;
     }
 
     /**
@@ -308,15 +316,9 @@ final class JupyterKernel {
      * ones waiting in the queue) are not run, as in ipykernel; one sent after it runs. The reply says
      * {@code status: error}, {@code ename: Aborted} (protocol 5.1 deprecates the old "aborted" status).
      */
-    private void abortQueued() {
-        List<Wire.Message> keep = new ArrayList<>();
-        Wire.Message m;
-        while ((m = shellQueue.poll()) != null) {
-            if (!m.type().equals("execute_request")) {
-                keep.add(m);
-                continue;
-            }
-            Wire.Message aborted = m;
+    private void abortQueued(List<Wire.Message> queued) {
+        for (Wire.Message aborted : queued) {
+            if (!shellQueue.remove(aborted)) continue;
             around(aborted, () -> {
                 JsonObject r = new JsonObject();
                 r.addProperty("status", "error");
@@ -327,11 +329,6 @@ final class JupyterKernel {
                 reply(aborted, Channel.SHELL, "execute_reply", r);
             });
         }
-        // requests of other kinds keep their turn, ahead of anything that arrived meanwhile
-        List<Wire.Message> rest = new ArrayList<>();
-        shellQueue.drainTo(rest);
-        shellQueue.addAll(keep);
-        shellQueue.addAll(rest);
     }
 
     private JsonObject userExpressions(JsonObject content) {
