@@ -3,6 +3,10 @@ package dev.debuglab.kernel;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -21,11 +25,23 @@ class JupyterClientsIT {
         Path jar = Path.of(System.getProperty("debuglab.kernel.jar", "missing"));
         assertTrue(Files.isRegularFile(jar), "the shaded kernel jar " + jar + " (built in the package phase)");
         Path prefix = jar.toAbsolutePath().getParent().resolve("jupyter");
-        ProcessBuilder install = new ProcessBuilder("bash", "install.sh", "--prefix", prefix.toString()).inheritIO();
+        ProcessBuilder install = new ProcessBuilder("bash", "install.sh", "--prefix", prefix.toString());
         install.environment().put("DEBUGLAB_KERNEL_JAR", jar.toAbsolutePath().toString());
-        assertEquals(0, install.start().waitFor(), "kernel/install.sh --prefix " + prefix);
-        Process tests = new ProcessBuilder("/usr/bin/python3", "src/test/python/run_kernel_tests.py", "--jupyter-dir",
-                prefix.resolve("share/jupyter").toString()).inheritIO().start();
-        assertEquals(0, tests.waitFor(), "run_kernel_tests.py: see its report above");
+        assertEquals(0, run(install), "kernel/install.sh --prefix " + prefix);
+        int rc = run(new ProcessBuilder("/usr/bin/python3", "src/test/python/run_kernel_tests.py", "--jupyter-dir",
+                prefix.resolve("share/jupyter").toString()));
+        assertEquals(0, rc, "run_kernel_tests.py: see its report above");
+    }
+
+    /**
+     * Runs a tool with its output copied line by line to this JVM's System.out, which surefire passes on to the
+     * Maven log (a child writing to the inherited descriptor would corrupt surefire's channel: a .dumpstream file).
+     */
+    private static int run(ProcessBuilder pb) throws IOException, InterruptedException {
+        Process p = pb.redirectErrorStream(true).start();
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = r.readLine()) != null; ) System.out.println(line);
+        }
+        return p.waitFor();
     }
 }
