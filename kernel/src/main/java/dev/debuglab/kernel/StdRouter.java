@@ -25,6 +25,14 @@ final class StdRouter {
         installed = true;
         System.setOut(new CellStream(new Routing("stdout", ORIGINAL_OUT)));
         System.setErr(new CellStream(new Routing("stderr", ORIGINAL_ERR)));
+        // The classes printf/format need are initialized here, on a thread no interrupt stops: a Thread.stop that
+        // lands in a class's static initializer leaves that class unusable for the JVM's lifetime (every later
+        // printf failed with "NoClassDefFoundError: Could not initialize class java.util.stream.FindOps$FindSink$OfInt"
+        // after a cell's first printf was interrupted).
+        String.format("%d %s %.3f %x %e %c %b %,d %n", 1L, "s", 1.5, 255, 2.5e10, 'c', true, 1234567);
+        String.format(java.util.Locale.ROOT, "%d %s %.3f %x %n", 1, "s", 1.5f, 255L);
+        String.join(",", java.util.stream.IntStream.range(0, 3).mapToObj(Integer::toString).toList());
+        java.util.stream.IntStream.range(0, 3).filter(i -> i > 0).findFirst();
     }
 
     /**
