@@ -1,5 +1,8 @@
 package dev.debuglab.kernel;
 
+import static dev.debuglab.dsl.cli.SourceText.lineAt;
+import static dev.debuglab.dsl.cli.SourceText.oneLine;
+import static dev.debuglab.dsl.cli.SourceText.startOf;
 import java.io.File;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -466,33 +469,6 @@ final class JavaEngine implements AutoCloseable {
         } catch (RuntimeException e) {
             return List.of();
         }
-    }
-
-    // ---- helpers ----
-
-    /** Where {@code snippet} begins inside {@code text} (JShell may drop comments or add a ';'). */
-    private static int startOf(String text, String snippet) {
-        if (snippet != null) {
-            String probe = snippet.strip();
-            probe = probe.substring(0, Math.min(probe.length(), 24));
-            int i = probe.isEmpty() ? -1 : text.indexOf(probe);
-            if (i >= 0) return i;
-        }
-        int i = 0;
-        while (i < text.length() && Character.isWhitespace(text.charAt(i))) i++;
-        return i;
-    }
-
-    static int lineAt(String text, int offset) {
-        int line = 1;
-        for (int i = 0; i < offset && i < text.length(); i++) if (text.charAt(i) == '\n') line++;
-        return line;
-    }
-
-    private static String oneLine(String message) {
-        String first = message.strip();
-        int nl = first.indexOf('\n');
-        return nl < 0 ? first : first.substring(0, nl);
     }
 
     @Override

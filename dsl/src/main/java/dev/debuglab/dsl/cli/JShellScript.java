@@ -1,5 +1,8 @@
 package dev.debuglab.dsl.cli;
 
+import static dev.debuglab.dsl.cli.SourceText.lineAt;
+import static dev.debuglab.dsl.cli.SourceText.oneLine;
+import static dev.debuglab.dsl.cli.SourceText.startOf;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -133,7 +136,7 @@ final class JShellScript implements ScriptEngine {
                     if (info.remaining().isBlank() && nextLineContinues(lines, i + 1)) break;
                     int consumed = text.length() - info.remaining().length();
                     int start = bufferStart + startOf(text, info.source());
-                    evaluate(shell, control, file, source, start, JShellScript.lineAt(source, start), info.source(), snippetLines, shown);
+                    evaluate(shell, control, file, source, start, lineAt(source, start), info.source(), snippetLines, shown);
                     bufferStart += consumed;
                     buffer.delete(0, consumed);
                     if (consumed <= 0) {
@@ -210,30 +213,5 @@ final class JShellScript implements ScriptEngine {
             return t.startsWith(".") && !t.startsWith("...");
         }
         return false;
-    }
-
-    /** Where {@code snippet} begins inside {@code text} (JShell may drop comments or add a ';'). */
-    private static int startOf(String text, String snippet) {
-        if (snippet != null) {
-            String probe = snippet.strip();
-            probe = probe.substring(0, Math.min(probe.length(), 24));
-            int i = probe.isEmpty() ? -1 : text.indexOf(probe);
-            if (i >= 0) return i;
-        }
-        int i = 0;
-        while (i < text.length() && Character.isWhitespace(text.charAt(i))) i++;
-        return i;
-    }
-
-    static int lineAt(String text, int offset) {
-        int line = 1;
-        for (int i = 0; i < offset && i < text.length(); i++) if (text.charAt(i) == '\n') line++;
-        return line;
-    }
-
-    private static String oneLine(String message) {
-        String first = message.strip();
-        int nl = first.indexOf('\n');
-        return nl < 0 ? first : first.substring(0, nl);
     }
 }
