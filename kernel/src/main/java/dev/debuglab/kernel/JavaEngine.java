@@ -174,7 +174,7 @@ final class JavaEngine implements AutoCloseable {
         stopped = false;
         control.stopRequested = false;
         Object fast = fastPath(cell);
-        if (fast != ConstantExpression.NOT_CONSTANT) return fast;
+        if (fast != NOT_HANDLED) return fast;
         Object value = NO_VALUE;
         String rest = cell;
         int offset = 0; // of rest in cell
@@ -208,28 +208,22 @@ final class JavaEngine implements AutoCloseable {
 
     private static final java.util.regex.Pattern IDENTIFIER = java.util.regex.Pattern.compile("\\s*([A-Za-z_][A-Za-z0-9_]*)\\s*;?\\s*");
 
+    /** What {@link #fastPath} returns for a cell JShell has to evaluate. */
+    private static final Object NOT_HANDLED = new Object();
+
     /**
-     * A cell that is a constant expression ({@link ConstantExpression}) or the name of a variable needs no compiling:
-     * its value is computed or read here.
+     * A cell that is only the name of a variable needs no compiling: its value is read here. (JShell itself
+     * creates no {@code $N} variable for a bare variable reference, so nothing differs but the time.)
      */
-    private Object fastPath(String cell) throws CellFailure {
+    private Object fastPath(String cell) {
         java.util.regex.Matcher m = IDENTIFIER.matcher(cell);
-        if (m.matches()) {
-            String name = m.group(1);
-            if (name.equals("true") || name.equals("false") || name.equals("null")) return ConstantExpression.NOT_CONSTANT;
-            VarSnippet v = variable(name);
-            if (v == null) return ConstantExpression.NOT_CONSTANT;
-            Object o = valueOf(v);
-            return o == NO_VALUE ? ConstantExpression.NOT_CONSTANT : o;
-        }
-        try {
-            return ConstantExpression.eval(cell);
-        } catch (ArithmeticException e) {
-            int line = lineAt(cell, startOf(cell, null));
-            String msg = String.valueOf(e.getMessage());
-            throw new CellFailure(new Output.Error("ArithmeticException", msg, List.of(red("ArithmeticException") + ": " + msg,
-                    "    at cell line " + line + ": " + lineText(cell, line).strip())));
-        }
+        if (!m.matches()) return NOT_HANDLED;
+        String name = m.group(1);
+        if (name.equals("true") || name.equals("false") || name.equals("null")) return NOT_HANDLED;
+        VarSnippet v = variable(name);
+        if (v == null) return NOT_HANDLED;
+        Object o = valueOf(v);
+        return o == NO_VALUE ? NOT_HANDLED : o;
     }
 
     private Object evalSnippet(String cell, int line, String source) throws CellFailure {
