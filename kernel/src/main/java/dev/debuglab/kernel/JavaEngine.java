@@ -31,8 +31,6 @@ import jdk.jshell.UnresolvedReferenceException;
 import jdk.jshell.VarSnippet;
 import jdk.jshell.execution.LocalExecutionControl;
 import jdk.jshell.spi.ExecutionControl;
-import jdk.jshell.spi.ExecutionControlProvider;
-import jdk.jshell.spi.ExecutionEnv;
 
 /**
  * Java cells through jdk.jshell with in-process execution ({@link LocalExecutionControl}): snippets run in this JVM,
@@ -102,18 +100,7 @@ final class JavaEngine implements AutoCloseable {
     private volatile boolean stopped;
 
     JavaEngine() {
-        ExecutionControlProvider provider = new ExecutionControlProvider() {
-            @Override
-            public String name() {
-                return "debuglab-local";
-            }
-
-            @Override
-            public ExecutionControl generate(ExecutionEnv env, Map<String, String> parameters) {
-                return control;
-            }
-        };
-        shell = JShell.builder().executionEngine(provider, Map.of())
+        shell = dev.debuglab.dsl.cli.InProcessShell.builder(control)
                 .in(InputStream.nullInputStream()).out(new PrintStream(StdRouter.log())).err(new PrintStream(StdRouter.log()))
                 .compilerOptions("-Xlint:none", "-proc:none")
                 .build();

@@ -23,8 +23,6 @@ import jdk.jshell.UnresolvedReferenceException;
 import jdk.jshell.VarSnippet;
 import jdk.jshell.execution.LocalExecutionControl;
 import jdk.jshell.spi.ExecutionControl;
-import jdk.jshell.spi.ExecutionControlProvider;
-import jdk.jshell.spi.ExecutionEnv;
 
 /**
  * A {@code .jsh} script through jdk.jshell with in-process ({@link LocalExecutionControl}) execution, so that the
@@ -84,18 +82,7 @@ final class JShellScript implements ScriptEngine {
     @Override
     public void run(Path file, String source, Consumer<Object> shown) {
         Capturing control = new Capturing();
-        ExecutionControlProvider provider = new ExecutionControlProvider() {
-            @Override
-            public String name() {
-                return "debuglab-local";
-            }
-
-            @Override
-            public ExecutionControl generate(ExecutionEnv env, Map<String, String> parameters) {
-                return control;
-            }
-        };
-        try (JShell shell = JShell.builder().executionEngine(provider, Map.of()).out(System.out).err(System.err).build()) {
+        try (JShell shell = InProcessShell.builder(control).out(System.out).err(System.err).build()) {
             current = shell;
             for (String entry : System.getProperty("java.class.path", "").split(File.pathSeparator)) {
                 if (!entry.isBlank()) shell.addToClasspath(entry);
