@@ -6,7 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -88,5 +95,51 @@ class NotebooksInJupyterTest {
         assertTrue(r.log().contains("swimlane SVGs") && r.log().contains("routing tables"), r.log());
         assertTrue(Files.size(out.resolve("notebook-1.png")) > 50_000, "screenshot");
         assertTrue(Files.size(out.resolve("notebook-1-full.png")) > 100_000, "full screenshot");
+    }
+
+    // The user's command: ./debuglab notebook installs the kernelspecs for the user (here a throw-away HOME) and serves
+    // notebooks/ — also as root, which is what a fresh VM or container is (Jupyter refuses root without --allow-root).
+    @Test
+    @Order(3)
+    void launcherServesTheNotebooksWithTheKernelsInstalled() throws Exception {
+        Path home = BUILD.resolve("launcher-home");
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        String token = UUID.randomUUID().toString().replace("-", "");
+        Path log = BUILD.resolve("logs/launcher-notebook.log");
+        Files.createDirectories(log.getParent());
+        ProcessBuilder pb = new ProcessBuilder(ROOT.resolve("debuglab").toString(), "notebook", "--no-browser", "--ip=127.0.0.1",
+                "--port=" + port, "--port-retries=0", "--NotebookApp.token=" + token).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("HOME", home.toString());
+        pb.environment().put("JUPYTER_DATA_DIR", home.resolve("jupyter-data").toString());
+        pb.environment().put("JUPYTER_CONFIG_DIR", home.resolve("jupyter-config").toString());
+        pb.environment().put("JUPYTER_RUNTIME_DIR", home.resolve("jupyter-runtime").toString());
+        pb.environment().remove("JUPYTER_PATH");
+        pb.environment().put("DEBUGLAB_KERNEL_JAR", KERNEL_JAR.toString());
+        Process server = pb.start();
+        try {
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+            String specs = null;
+            for (int i = 0; i < 240 && specs == null && server.isAlive(); i++) {
+                try {
+                    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/kernelspecs?token=" + token))
+                            .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+                    if (r.statusCode() == 200) specs = r.body();
+                } catch (IOException notYet) {
+                    Thread.sleep(250);
+                }
+            }
+            assertTrue(specs != null, "./debuglab notebook served no /api/kernelspecs:\n" + Files.readString(log));
+            assertTrue(specs.contains("\"debuglab-java\"") && specs.contains("\"debuglab-kotlin\""), "both kernelspecs, installed by the launcher: " + specs);
+            assertTrue(Files.isRegularFile(home.resolve("jupyter-data/kernels/debuglab-java/kernel.json")), "installed for the user");
+            String contents = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/contents?token=" + token)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            assertTrue(contents.contains("01-os-lock.ipynb"), "the server shows notebooks/: " + contents);
+        } finally {
+            server.destroy();
+            if (!server.waitFor(20, TimeUnit.SECONDS)) server.destroyForcibly();
+        }
     }
 }
