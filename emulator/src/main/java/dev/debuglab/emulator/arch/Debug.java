@@ -70,15 +70,44 @@ public final class Debug {
         SystemRegisters s = cpu.sys;
         boolean locked = osLocked(s) || doubleLockStatus(s);
         boolean mde = MDSCR_EL1.MDE.isSet(s.mdscrEl1);
-        boolean anyBreakpoint = false, anyWatchpoint = false;
+        boolean anyBreakpoint = false, anyWatchpoint = false, anyContext = false;
+        int addresses = 0;
         if (mde && !locked) {
-            for (int n = 0; n < s.breakpoints(); n++) anyBreakpoint |= DBGBCR.E.isSet(s.dbgbcr[n]);
+            for (int n = 0; n < s.breakpoints(); n++) {
+                long bcr = s.dbgbcr[n];
+                if (!DBGBCR.E.isSet(bcr)) continue;
+                anyBreakpoint = true;
+                switch (DBGBCR.BT.getInt(bcr)) {
+                    case BT_ADDRESS, BT_LINKED_ADDRESS -> addresses |= 1 << n;
+                    case BT_CONTEXTIDR, BT_VMID, BT_VMID_CONTEXTIDR -> anyContext = true; // may match at any address
+                    default -> { } // never fires on its own (breakpointMatch)
+                }
+            }
             for (int n = 0; n < s.watchpoints(); n++) anyWatchpoint |= DBGWCR.E.isSet(s.dbgwcr[n]);
         }
         boolean step = MDSCR_EL1.SS.isSet(s.mdscrEl1) && !locked;
         cpu.debugChecks = cpu.il || step || anyBreakpoint;
+        cpu.addressBreakpointsOnly = cpu.debugChecks && !cpu.il && !MDSCR_EL1.SS.isSet(s.mdscrEl1) && !anyContext;
+        cpu.addressBreakpoints = addresses;
         cpu.watchpointsArmed = anyWatchpoint;
         if (!cpu.debugChecks) cpu.stepping = false;
+    }
+
+    /**
+     * While {@link Cpu#addressBreakpointsOnly}: true if the {@code length} instructions from {@code pc} (inside one page)
+     * may run without the hooks, with the same result as one at a time with them. With MDSCR_EL1.SS = 0 and IL = 0 the
+     * hooks can only take a Breakpoint exception — at an instruction whose VA[48:2] equals an enabled address
+     * breakpoint's DBGBVR.VA; none of these lies in the range — and clear the step bookkeeping (stepping, the step
+     * syndrome), which must already be clear.
+     */
+    public static boolean blockMayRun(Cpu cpu, long pc, int length) {
+        if (cpu.stepping || cpu.steppingExclusive || cpu.stepSyndromeValid || cpu.stepSyndromeExclusive) return false;
+        long first = DBGxVR.VA.get(pc);
+        for (int m = cpu.addressBreakpoints; m != 0; m &= m - 1) {
+            long d = DBGxVR.VA.get(cpu.sys.dbgbvr[Integer.numberOfTrailingZeros(m)]) - first;
+            if (d >= 0 && d < length) return false;
+        }
+        return true;
     }
 
     // --- interpreter hooks -------------------------------------------------------------------------------

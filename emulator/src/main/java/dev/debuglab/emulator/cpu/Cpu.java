@@ -48,6 +48,15 @@ public final class Cpu {
      * {@code arch.Debug} hooks around every instruction. Maintained by the debug code.
      */
     public boolean debugChecks;
+    /**
+     * True while {@link #debugChecks} is set only by address breakpoints: every enabled breakpoint is an address
+     * match (DBGBCR.BT 0b0000/0b0001) or a type that never fires on its own, MDSCR_EL1.SS = 0 and PSTATE.IL = 0. The
+     * interpreter may then run a basic block none of whose instructions is at an armed address
+     * ({@code arch.Debug.blockMayRun}). Maintained by the debug code.
+     */
+    public boolean addressBreakpointsOnly;
+    /** Bit n: breakpoint n is enabled as an address match (meaningful while {@link #addressBreakpointsOnly}). */
+    public int addressBreakpoints;
     /** True while any watchpoint is enabled: data accesses then check them. Maintained by the debug code. */
     public boolean watchpointsArmed;
     /** The last exception taken (for tracing); null before the first. */

@@ -23,7 +23,8 @@ import dev.debuglab.emulator.arch.Exceptions;
  * {@link InstructionCache}, decoded once per word.
  *
  * <p>While {@code cpu.debugChecks} is false and PSTATE.IL is clear, rows 1, 4 and 5 cannot fire,
- * and the loop runs whole {@link BasicBlock}s instead: straight-line runs of cached ops, ended by
+ * and the loop runs whole {@link BasicBlock}s instead (also while only address breakpoints are armed, for a block
+ * none of whose instructions is at an armed address: {@link Debug#blockMayRun}): straight-line runs of cached ops, ended by
  * any instruction that may branch or change the debug state, chained to the block that followed
  * them last time. Every instruction of a block is still one boundary, the fetch checks of rows 2
  * and 3 hold for all of them because a block lies inside one RAM page, and a block stops right
@@ -56,7 +57,7 @@ public final class Interpreter {
         while (n < maxInstructions && !cpu.halted) {
             long left = maxInstructions - n;
             // (a single boundary, as in step, is not worth building a block for)
-            long done = blocks && !cpu.debugChecks && !cpu.il && left > 1 ? runBlocks(cpu, cache, left) : 0;
+            long done = blocks && (!cpu.debugChecks || cpu.addressBreakpointsOnly) && !cpu.il && left > 1 ? runBlocks(cpu, cache, left) : 0;
             n += done > 0 ? done : runOneByOne(cpu, cache, left, blocks);
         }
         cpu.instructionsRetired += n;
@@ -73,7 +74,8 @@ public final class Interpreter {
         do {
             n++;
             boundary(cpu, cache);
-        } while (n < budget && !cpu.halted && (cpu.debugChecks || cpu.il || !blocks));
+        } while (n < budget && !cpu.halted && (!blocks || cpu.il
+                || cpu.debugChecks && !(cpu.addressBreakpointsOnly && Debug.blockMayRun(cpu, cpu.pc, BasicBlock.MAX_LENGTH))));
         return n;
     }
 
@@ -90,10 +92,11 @@ public final class Interpreter {
         BasicBlock b = cache.block(cpu.pc);
         long n = 0;
         while (b != null && b.length() <= budget - n) {
+            if (cpu.debugChecks && !(cpu.addressBreakpointsOnly && Debug.blockMayRun(cpu, b.pc, b.length()))) break;
             cpu.exceptionTaken = false;
             cpu.eretExecuted = false;
             n += b.execute(cpu);
-            if (n >= budget || cpu.debugChecks || cpu.il || cpu.halted) break;
+            if (n >= budget || cpu.debugChecks && !cpu.addressBreakpointsOnly || cpu.il || cpu.halted) break;
             // blocks chain: the successor of last time, if it still starts at the PC and is valid
             BasicBlock next = b.next;
             long pc = cpu.pc;

@@ -433,20 +433,48 @@ public final class Vcpu {
     }
 
     static boolean isGuestDebugReg(String name) {
-        return name.equals("MDSCR_EL1") || name.equals("MDCCINT_EL1") || name.matches("DBG[BW][CV]R\\d+_EL1");
+        return GUEST_DEBUG_REGS.containsKey(name) || name.matches("DBG[BW][CV]R\\d+_EL1");
+    }
+
+    /**
+     * The guest's debug registers by name: MDSCR_EL1 → -1, MDCCINT_EL1 → -2, DBGBVR/DBGBCR/DBGWVR/DBGWCR n_EL1 → kind * 16 + n
+     * (kind 0..3 in that order). Trapped accesses and ONE_REG name them on every access; other names take the slow path.
+     */
+    private static final Map<String, Integer> GUEST_DEBUG_REGS;
+
+    static {
+        Map<String, Integer> m = new java.util.HashMap<>();
+        m.put("MDSCR_EL1", -1);
+        m.put("MDCCINT_EL1", -2);
+        String[] kinds = {"DBGBVR", "DBGBCR", "DBGWVR", "DBGWCR"};
+        for (int k = 0; k < 4; k++) for (int n = 0; n < 16; n++) m.put(kinds[k] + n + "_EL1", k * 16 + n);
+        GUEST_DEBUG_REGS = Map.copyOf(m);
     }
 
     /** The guest's saved debug register (MDSCR_EL1, MDCCINT_EL1, DBGBVR/BCR/WVR/WCRn_EL1). */
     long guestDebugReg(String name) {
-        if (name.equals("MDSCR_EL1")) return guestMdscr;
-        if (name.equals("MDCCINT_EL1")) return mdccint;
-        return debugArray(name)[debugIndex(name)];
+        Integer code = GUEST_DEBUG_REGS.get(name);
+        if (code == null) return debugArray(name)[debugIndex(name)]; // not a debug register: the slow path's message
+        if (code == -1) return guestMdscr;
+        if (code == -2) return mdccint;
+        return debugArray(code >> 4)[code & 15];
     }
 
     void setGuestDebugReg(String name, long v) {
-        if (name.equals("MDSCR_EL1")) guestMdscr = v;
-        else if (name.equals("MDCCINT_EL1")) mdccint = v;
-        else debugArray(name)[debugIndex(name)] = v;
+        Integer code = GUEST_DEBUG_REGS.get(name);
+        if (code == null) debugArray(name)[debugIndex(name)] = v;
+        else if (code == -1) guestMdscr = v;
+        else if (code == -2) mdccint = v;
+        else debugArray(code >> 4)[code & 15] = v;
+    }
+
+    private long[] debugArray(int kind) {
+        return switch (kind) {
+            case 0 -> gBvr;
+            case 1 -> gBcr;
+            case 2 -> gWvr;
+            default -> gWcr;
+        };
     }
 
     private long[] debugArray(String name) {

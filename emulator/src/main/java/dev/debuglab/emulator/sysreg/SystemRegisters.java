@@ -48,6 +48,37 @@ public final class SystemRegisters {
         SysRegTable.reset(this);
     }
 
+    /**
+     * Copies every register a cold reset writes from {@code t}, a freshly reset instance: what
+     * {@link SysRegTable#resetByTable} writes is every typed register, the EL1 and EL2 copies of the banked ones (index 0
+     * of the banks is unused and kept), the debug comparators and every slot. The configuration is kept.
+     */
+    void copyResetState(SystemRegisters t) {
+        System.arraycopy(t.vbar, 1, vbar, 1, 2);
+        System.arraycopy(t.esr, 1, esr, 1, 2);
+        System.arraycopy(t.elr, 1, elr, 1, 2);
+        System.arraycopy(t.spsr, 1, spsr, 1, 2);
+        System.arraycopy(t.far, 1, far, 1, 2);
+        System.arraycopy(t.sctlr, 1, sctlr, 1, 2);
+        hcrEl2 = t.hcrEl2;
+        mdcrEl2 = t.mdcrEl2;
+        mdscrEl1 = t.mdscrEl1;
+        oslsrEl1 = t.oslsrEl1;
+        osdlrEl1 = t.osdlrEl1;
+        dbgprcrEl1 = t.dbgprcrEl1;
+        contextidrEl1 = t.contextidrEl1;
+        vttbrEl2 = t.vttbrEl2;
+        hpfarEl2 = t.hpfarEl2;
+        System.arraycopy(t.dbgbvr, 0, dbgbvr, 0, 16);
+        System.arraycopy(t.dbgbcr, 0, dbgbcr, 0, 16);
+        System.arraycopy(t.dbgwvr, 0, dbgwvr, 0, 16);
+        System.arraycopy(t.dbgwcr, 0, dbgwcr, 0, 16);
+        claimTags = t.claimTags;
+        vpidrEl2 = t.vpidrEl2;
+        vmpidrEl2 = t.vmpidrEl2;
+        System.arraycopy(t.slots, 0, slots, 0, slots.length);
+    }
+
     public long idAa64dfr0El1() {
         return idAa64dfr0El1;
     }

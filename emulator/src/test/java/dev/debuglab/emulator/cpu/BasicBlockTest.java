@@ -33,15 +33,21 @@ class BasicBlockTest {
 
     /** A PE with 512 KiB of RAM at EL1, vectors in RAM, and a log of every exception it takes. */
     static final class Pe {
-        final PhysicalMemory mem = new PhysicalMemory(RAM, 1 << 19);
-        final Cpu cpu = new Cpu(mem);
+        final PhysicalMemory mem;
+        final Cpu cpu;
         final List<String> exceptions = new ArrayList<>();
         /** Every exception taken, folded (random programs take many). */
         long exceptionHash;
-        int exceptionCount;
+        int exceptionCount, breakpoints;
         boolean log = true;
 
         Pe() {
+            this(new PhysicalMemory(RAM, 1 << 19));
+        }
+
+        Pe(PhysicalMemory mem) {
+            this.mem = mem;
+            this.cpu = new Cpu(mem);
             cpu.el = 1;
             cpu.spSel = 1;
             cpu.pc = CODE;
@@ -51,6 +57,7 @@ class BasicBlockTest {
             cpu.sp[1] = DATA + 0x1000;
             cpu.exceptionListener = (r, from, to, esr, elr, vector) -> {
                 exceptionCount++;
+                if (esr >>> 26 == 0x30 || esr >>> 26 == 0x31) breakpoints++;
                 exceptionHash = ((exceptionHash * 31 + esr) * 31 + from * 4 + to) * 31 + elr * 7 + vector;
                 if (log) exceptions.add(String.format("ESR 0x%08X EL%d->EL%d ELR 0x%X vector 0x%X", esr, from, to, elr, vector));
             };
@@ -245,9 +252,83 @@ class BasicBlockTest {
         }
     }
 
+    /**
+     * The same random programs with only address breakpoints armed from the start (MDE, KDE on, D clear, no step bit in
+     * x7): blocks now run between the breakpoints (Debug.blockMayRun), and must still give the one-instruction loop's
+     * boundaries, breakpoints and state — breakpoints of every type, linked and context ones included, on random code
+     * words and in the blocks' midst.
+     */
+    @Test
+    void randomProgramsWithAddressBreakpointsBehaveAsTheOneInstructionLoop() {
+        SplittableRandom rnd = new SplittableRandom(0xB9EA4L);
+        String[] forms = {"add x%d, x%d, #%d", "eor x%d, x%d, x%d", "subs x%d, x%d, #%d", "orr x%d, x%d, x%d", "ldr x%d, [x%d]",
+            "str x%d, [x%d]", "b.ne 0x%3$x", "cbz x%2$d, 0x%3$x", "bl 0x%3$x", "ret x%2$d", "msr mdscr_el1, x7", "msr daifset, #8",
+            "msr daifclr, #8", "msr dbgbcr2_el1, x%2$d", "msr dbgbvr2_el1, x%2$d", "brk #3", "eret", "nop", "adr x8, 8"};
+        int breakpointsTaken = 0;
+        for (int program = 0; program < 120; program++) {
+            long seed = rnd.nextLong();
+            SplittableRandom r = new SplittableRandom(seed);
+            int[] words = new int[3 * 1024];
+            for (int i = 0; i < words.length; i++) {
+                String f = forms[r.nextInt(100) < 70 ? r.nextInt(4) : r.nextInt(forms.length)];
+                int third = f.contains("0x") ? 0x1000 + 4 * (r.nextInt(128) - 64) : f.contains("#") ? r.nextInt(4096) : r.nextInt(31);
+                words[i] = Assembler.assembleOne(0x1000, String.format(f, r.nextInt(31), r.nextInt(31), third));
+            }
+            long[] budgets = new long[40];
+            for (int i = 0; i < budgets.length; i++) budgets[i] = 1 + r.nextInt(r.nextBoolean() ? 8 : 300);
+            long xSeed = r.nextLong();
+            Pe[] pes = new Pe[2];
+            String withBlocks = runProgram(words, budgets, xSeed, true, true, pes, 0);
+            String reference = runProgram(words, budgets, xSeed, false, true, pes, 1);
+            assertEquals(reference, withBlocks, "program seed 0x" + Long.toHexString(seed));
+            breakpointsTaken += pes[1].breakpoints;
+        }
+        assertTrue(breakpointsTaken > 100, "the programs took " + breakpointsTaken + " breakpoints");
+    }
+
+    /** Blocks run while a breakpoint is armed further on, and the breakpoint still fires at its instruction, not executed. */
+    @Test
+    void blocksRunUpToAnArmedBreakpoint() {
+        StringBuilder src = new StringBuilder();
+        for (int i = 0; i < 150; i++) src.append("add x0, x0, #1\n");
+        src.append("b .\n");
+        Pe pe = new Pe().code(CODE, src.toString());
+        pe.cpu.sys.oslsrEl1 = OSLSR_EL1.OSLM_IMPLEMENTED;
+        pe.cpu.sys.mdscrEl1 = (1 << 15) | (1 << 13); // MDE, KDE
+        pe.cpu.d = false;
+        pe.cpu.sys.dbgbcr[3] = 0b111;                // E, PMC = EL1|EL0, address match
+        pe.cpu.sys.dbgbvr[3] = CODE + 4 * 120;
+        dev.debuglab.emulator.arch.Debug.refresh(pe.cpu);
+        assertTrue(pe.cpu.debugChecks && pe.cpu.addressBreakpointsOnly);
+        assertEquals(121, Interpreter.run(pe.cpu, 121), "120 instructions and the boundary that takes the breakpoint");
+        assertEquals(120, pe.cpu.x[0], "the instructions before the breakpoint ran, the one at it did not");
+        assertEquals(1, pe.exceptions.size());
+        String e = pe.exceptions.get(0);
+        assertTrue(e.startsWith("ESR 0xC6") && e.contains(" EL1->EL1 ELR 0x" + Long.toHexString(CODE + 480).toUpperCase() + " "),
+                "a Breakpoint exception (EC 0x31) at the armed instruction: " + e);
+        InstructionCache cache = InstructionCache.of(pe.mem);
+        long off = CODE - RAM;
+        assertTrue(cache.blocks[(int) (off >>> InstructionCache.PAGE_SHIFT)][(int) (off >>> 2) & (InstructionCache.PAGE_WORDS - 1)] != null,
+                "the first 64 instructions ran as a block with the breakpoint armed");
+    }
+
     /** Runs the words (vectors at VBAR_EL1/VBAR_EL2, code at CODE) in the given budgets; the trace of counts and the final state. */
     private static String runProgram(int[] words, long[] budgets, long xSeed, boolean blocks) {
-        Pe pe = new Pe();
+        return runProgram(words, budgets, xSeed, blocks, false, new Pe[1], 0);
+    }
+
+    /**
+     * {@link #runProgram(int[], long[], long, boolean)}; with {@code breakpoints}, MDE and KDE on, D clear, x7 without the
+     * step bit and four breakpoints of random types at random code words armed from the start. The PE goes to {@code pes[i]}.
+     */
+    private static String runProgram(int[] words, long[] budgets, long xSeed, boolean blocks, boolean breakpoints, Pe[] pes, int i0) {
+        return runProgram(words, budgets, xSeed, blocks, breakpoints, pes, i0, new PhysicalMemory(RAM, 1 << 19));
+    }
+
+    /** {@link #runProgram(int[], long[], long, boolean, boolean, Pe[], int)} on the given (all-zero) memory. */
+    static String runProgram(int[] words, long[] budgets, long xSeed, boolean blocks, boolean breakpoints, Pe[] pes, int i0,
+                             PhysicalMemory mem) {
+        Pe pe = new Pe(mem);
         pe.log = false;
         for (int i = 0; i < 1024; i++) {
             pe.mem.write(VBAR1 + 4L * i, 4, words[i]);
@@ -268,6 +349,22 @@ class BasicBlockTest {
         pe.cpu.sys.elr[1] = CODE + 4L * r.nextInt(2048);
         pe.cpu.sys.dbgbcr[1] = r.nextBoolean() ? 0b111 | (0b11L << 1) : 0;    // E, PMC = EL1|EL0
         pe.cpu.sys.dbgbvr[1] = CODE + 4L * r.nextInt(2048);
+        pes[i0] = pe;
+        if (breakpoints) {
+            pe.cpu.x[7] = (1 << 15) | (1 << 13);  // MDE, KDE: no step
+            pe.cpu.sys.mdscrEl1 = pe.cpu.x[7];
+            pe.cpu.d = false;
+            // BT: address, linked address, linked context (never alone), CONTEXTIDR (any address: one at a time again)
+            int[] types = {0b0000, 0b0000, 0b0000, 0b0001, 0b0011, 0b0010};
+            for (int n = 0; n < 4; n++) {
+                int bt = types[r.nextInt(n == 3 && r.nextInt(4) != 0 ? 4 : types.length)];
+                pe.cpu.sys.dbgbcr[n] = 1 | 0b11 << 1 | (long) bt << 20 | (long) r.nextInt(2) << 13 | (bt == 0b0001 ? 5L << 16 : 0);
+                // mostly on the first straight-line stretch (execution starts at CODE), in the midst of a block
+                pe.cpu.sys.dbgbvr[n] = r.nextInt(4) == 0 ? VBAR1 + 4L * r.nextInt(1024) : CODE + 4L * r.nextInt(r.nextBoolean() ? 100 : 2048);
+            }
+            pe.cpu.x[9] = pe.cpu.sys.dbgbvr[0] + 8; // "msr dbgbvr2_el1, x9" and friends move a breakpoint
+            dev.debuglab.emulator.arch.Debug.refresh(pe.cpu);
+        }
         StringBuilder trace = new StringBuilder();
         for (long budget : budgets) {
             if (pe.cpu.halted) break;
