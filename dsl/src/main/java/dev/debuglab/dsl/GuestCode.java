@@ -258,6 +258,13 @@ public class GuestCode extends Code<GuestCode> {
         return Guest.elf(file);
     }
 
+    /** This code with its last item (the breakpoint or watchpoint just programmed) replaced by {@code item}. */
+    GuestCode withLastItem(Item item) {
+        List<Item> l = new ArrayList<>(items.subList(0, items.size() - 1));
+        l.add(item);
+        return new GuestCode(l, vectors, counter);
+    }
+
     /** The options of the breakpoint just programmed; everything else of {@link GuestCode} continues the code. */
     public static final class BreakpointOptions extends GuestCode {
         BreakpointOptions(GuestCode c) {
@@ -269,9 +276,7 @@ public class GuestCode extends Code<GuestCode> {
         }
 
         private BreakpointOptions replace(BreakpointItem b) {
-            List<Item> l = new ArrayList<>(items.subList(0, items.size() - 1));
-            l.add(b);
-            return new BreakpointOptions(new GuestCode(l, vectors, counter));
+            return new BreakpointOptions(withLastItem(b));
         }
 
         /** DBGBCR.PMC (0..3): bit 0 = match at EL1, bit 1 = match at EL0. */
@@ -315,9 +320,7 @@ public class GuestCode extends Code<GuestCode> {
         }
 
         private WatchpointOptions replace(WatchpointItem w) {
-            List<Item> l = new ArrayList<>(items.subList(0, items.size() - 1));
-            l.add(w);
-            return new WatchpointOptions(new GuestCode(l, vectors, counter));
+            return new WatchpointOptions(withLastItem(w));
         }
 
         /** Bytes watched from the label: 1..8 (BAS), or a power of two from 8 to 2 GiB (MASK). */
