@@ -103,8 +103,13 @@ final class JavaEngine implements AutoCloseable {
         shell = dev.debuglab.dsl.cli.InProcessShell.builder(control)
                 .in(InputStream.nullInputStream()).out(new PrintStream(StdRouter.log())).err(new PrintStream(StdRouter.log()))
                 .compilerOptions("-Xlint:none", "-proc:none")
+                // null = JShell's own $1, $2, ...; only the warm-up's expressions get a name of their own (see warm())
+                .tempVariableNameGenerator(() -> warmUpName)
                 .build();
-        for (String entry : defaultClasspath()) addToClasspath(entry);
+        for (String entry : defaultClasspath()) {
+            shell.addToClasspath(entry);
+            classpath.add(entry);
+        }
         analysis = shell.sourceCodeAnalysis();
         for (String imp : IMPORTS) {
             for (SnippetEvent e : shell.eval(imp)) {
@@ -116,10 +121,97 @@ final class JavaEngine implements AutoCloseable {
         }
     }
 
-    /** Compiles and runs a first statement (javac's first compile is the slow one), defining nothing. */
+    /**
+     * Compiles and runs a first statement (javac's first compile is the slow one), defining nothing; then starts
+     * {@link #warmUpInBackground()}, which takes the other paths a notebook's first cells take while no cell runs.
+     */
     JavaEngine warm() {
-        shell.eval("{ dev.debuglab.dsl.Lab.guest(); }");
+        synchronized (this) {
+            shell.eval("{ dev.debuglab.dsl.Lab.guest(); }");
+        }
+        warmUpInBackground();
         return this;
+    }
+
+    // ---- background warm-up ----
+
+    /** The name JShell gives the next expression's value: null (JShell's own $N) except during a warm-up step. */
+    private volatile String warmUpName;
+    private int warmUpNames;
+    /** A request (cell, completion, inspection) asked for the engine: the warm-up gives way to it, for good. */
+    private volatile boolean requested;
+    private final java.util.concurrent.CountDownLatch warmedUp = new java.util.concurrent.CountDownLatch(1);
+    private volatile int warmUpSteps;
+    private volatile boolean closed;
+
+    /**
+     * The first time each kind of cell runs, javac, JShell and the DSL load and initialize their classes for it (on a
+     * 2-core machine: a first expression cell about 0.3-1.3 s, a first guest run with its rendering 0.5-2 s, against
+     * tens of milliseconds later). A daemon thread takes those paths now, one step at a time and each under the
+     * engine's lock: an expression and its display, a declaration, a method and a call, a compile error, a guest run
+     * rendered to every MIME type. A step's snippets are dropped again and its expressions are named
+     * {@code $debuglabWarmUpN}, so the user's first expression is still {@code $1} and nothing of the warm-up is
+     * visible. The warm-up stops for good as soon as a cell (or completion, inspection) asks for the engine: that
+     * request waits for at most the step in progress.
+     */
+    private void warmUpInBackground() {
+        Thread t = new Thread(() -> {
+            CellContext.CURRENT.set(null); // not inherited from a cell: nothing of the warm-up reaches a notebook
+            try {
+                for (String step : WARM_UP) {
+                    if (requested || closed) break;
+                    synchronized (this) {
+                        if (requested || closed) break;
+                        warmUpStep(step);
+                        warmUpSteps++;
+                    }
+                }
+            } catch (RuntimeException | LinkageError e) {
+                StdRouter.log().println("debuglab-kernel: the Java warm-up stopped: " + e);
+            } finally {
+                warmedUp.countDown();
+            }
+        }, "debuglab-java-warmup");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** One snippet each: what first cells do (see {@link #warmUpInBackground()}). */
+    static final List<String> WARM_UP = List.of(
+            "1 + 1",
+            "int $debuglabWarmUpInt = 6 * 7;",
+            "String $debuglabWarmUp() { return \"OSLAR_EL1\".toLowerCase(); }",
+            "{ $debuglabWarmUp(); }",
+            "$debuglabWarmUpUndefined + 1",
+            "Lab.guest().osLock(true).label(\"b\").brk(0x42).build().bareMetal().run()");
+
+    private void warmUpStep(String source) {
+        warmUpName = "$debuglabWarmUp" + (++warmUpNames); // a name never used before: JShell falls back to $N on a clash
+        List<Snippet> made = new ArrayList<>();
+        try {
+            for (SnippetEvent e : shell.eval(source)) {
+                Snippet s = e.snippet();
+                made.add(s);
+                if (e.causeSnippet() == null && e.exception() == null && s instanceof VarSnippet v && e.status().isActive()) {
+                    Object value = valueOf(v);
+                    if (value != NO_VALUE && value != null) Notebook.bundle(value);
+                }
+                if (e.status() == Snippet.Status.REJECTED) shell.diagnostics(s).forEach(d -> d.getMessage(Locale.ROOT));
+            }
+        } finally {
+            warmUpName = null;
+            for (Snippet s : made) if (shell.status(s).isActive()) shell.drop(s);
+        }
+    }
+
+    /** Waits until the background warm-up has ended (finished, or given way to a cell); false on timeout. */
+    boolean awaitWarmUp(long millis) throws InterruptedException {
+        return warmedUp.await(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /** How many warm-up steps ran (all of {@link #WARM_UP} unless a request came first). */
+    int warmUpSteps() {
+        return warmUpSteps;
     }
 
     /** The launcher's class path plus the jars (or folders) of the DSL, the emulator and this kernel. */
@@ -138,8 +230,11 @@ final class JavaEngine implements AutoCloseable {
     }
 
     void addToClasspath(String path) {
-        shell.addToClasspath(path);
-        classpath.add(path);
+        requested = true;
+        synchronized (this) {
+            shell.addToClasspath(path);
+            classpath.add(path);
+        }
     }
 
     List<String> classpath() {
@@ -158,6 +253,21 @@ final class JavaEngine implements AutoCloseable {
      * snippet when it is an expression, else {@link #NO_VALUE}.
      */
     Object eval(String cell) throws CellFailure {
+        requested = true;
+        synchronized (this) {
+            return evalCell(cell);
+        }
+    }
+
+    /** One snippet straight through {@code JShell.eval}, nothing of the kernel's cell path (for {@link JShellFloor}). */
+    List<SnippetEvent> evalSource(String snippet) {
+        requested = true;
+        synchronized (this) {
+            return shell.eval(snippet);
+        }
+    }
+
+    private Object evalCell(String cell) throws CellFailure {
         stopped = false;
         control.stopRequested = false;
         Object fast = fastPath(cell);
@@ -268,6 +378,13 @@ final class JavaEngine implements AutoCloseable {
 
     /** The session's variables with their real objects (for sharing with Kotlin). */
     Map<String, Object> variables() {
+        requested = true;
+        synchronized (this) {
+            return variablesLocked();
+        }
+    }
+
+    private Map<String, Object> variablesLocked() {
         Map<String, Object> out = new LinkedHashMap<>();
         shell.variables().filter(v -> shell.status(v).isActive() && v.subKind() != Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND)
                 .forEach(v -> {
@@ -282,6 +399,13 @@ final class JavaEngine implements AutoCloseable {
      * public class, strings, and boxed primitives as primitives.
      */
     void define(Map<String, Object> values) {
+        requested = true;
+        synchronized (this) {
+            defineLocked(values);
+        }
+    }
+
+    private void defineLocked(Map<String, Object> values) {
         for (Map.Entry<String, Object> e : values.entrySet()) {
             Object v = e.getValue();
             String type = javaType(v);
@@ -320,8 +444,11 @@ final class JavaEngine implements AutoCloseable {
 
     /** The declared type of the active variable {@code name}, or null. */
     String typeName(String name) {
-        VarSnippet v = variable(name);
-        return v == null ? null : v.typeName();
+        requested = true;
+        synchronized (this) {
+            VarSnippet v = variable(name);
+            return v == null ? null : v.typeName();
+        }
     }
 
     // ---- errors ----
@@ -398,6 +525,13 @@ final class JavaEngine implements AutoCloseable {
     // ---- tooling ----
 
     Completeness isComplete(String code) {
+        requested = true;
+        synchronized (this) {
+            return isCompleteLocked(code);
+        }
+    }
+
+    private Completeness isCompleteLocked(String code) {
         if (code.isBlank()) return Completeness.COMPLETE;
         String rest = code;
         while (!rest.isBlank()) {
@@ -430,7 +564,11 @@ final class JavaEngine implements AutoCloseable {
     /** JShell's suggestions, those matching the expected type first, then alphabetical, without duplicates. */
     Completion complete(String code, int cursor) {
         int[] anchor = new int[1];
-        List<SourceCodeAnalysis.Suggestion> s = analysis.completionSuggestions(code, cursor, anchor);
+        List<SourceCodeAnalysis.Suggestion> s;
+        requested = true;
+        synchronized (this) {
+            s = analysis.completionSuggestions(code, cursor, anchor);
+        }
         List<SourceCodeAnalysis.Suggestion> sorted = new ArrayList<>(s);
         sorted.sort(Comparator.comparing((SourceCodeAnalysis.Suggestion x) -> !x.matchesType())
                 .thenComparing(SourceCodeAnalysis.Suggestion::continuation));
@@ -445,8 +583,11 @@ final class JavaEngine implements AutoCloseable {
 
     /** JShell's documentation of the call or name at the cursor (javadoc of the DSL when its sources are at hand). */
     List<SourceCodeAnalysis.Documentation> documentation(String code, int cursor) {
+        requested = true;
         try {
-            return analysis.documentation(code, cursor, true);
+            synchronized (this) {
+                return analysis.documentation(code, cursor, true);
+            }
         } catch (RuntimeException e) {
             return List.of();
         }
@@ -454,6 +595,7 @@ final class JavaEngine implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true; // the warm-up stops before its next step
         shell.close();
     }
 }
