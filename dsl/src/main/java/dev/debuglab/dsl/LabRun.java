@@ -28,7 +28,7 @@ public record LabRun(RunConfig config, List<RoutingEvent> events, List<GuestLog.
     public LabRun {
         events = List.copyOf(events);
         guestLog = List.copyOf(guestLog);
-        registers = Map.copyOf(registers);
+        registers = registers instanceof dev.debuglab.emulator.vmm.CoreRegisters ? registers : Map.copyOf(registers); // unmodifiable
     }
 
     public long register(String name) {

@@ -41,11 +41,37 @@ class VmReuseTest {
         return Lab.guest().osLock(false).mde(true).kde(true).clearD().singleStep().nop().nop().nop().build();
     }
 
+    /** Rewrites its own code (a `mov x0, #1` becomes `mov x0, #5` before it runs) and logs x0: a reused VM must run the loaded word again. */
+    static Guest selfModifying() {
+        return Lab.guest().asm("adr x1, patch").mov("x2", 0xD28000A0L).asm("str w2, [x1]", "dsb sy", "isb").label("patch").asm("mov x0, #1")
+                .logValue(6, "x0").brk(1).build();
+    }
+
+    /** DslBench's scenario: breakpoint 0 armed ahead of 80 instructions of work (run in blocks up to it), then taken. */
+    static Guest work(boolean doubleLock) {
+        GuestCode g = Lab.guest().osLock(false).mde(true).kde(true).clearD();
+        if (doubleLock) g = g.doubleLock(true);
+        g = g.hwBreakpoint(0).at("t");
+        for (int i = 0; i < 40; i++) g = g.asm("add x1, x1, #1").asm("eor x2, x2, x1");
+        return g.label("t").nop().logValue(7, "x2").build();
+    }
+
     record Scenario(String name, Supplier<LabRun> run) {}
 
     static List<Scenario> scenarios() {
-        Guest dirty = dirtyEverything(), read = readBack(), step = stepper();
+        Guest dirty = dirtyEverything(), read = readBack(), step = stepper(), smc = selfModifying(), work = work(false),
+                locked = work(true);
         return List.of(
+                new Scenario("self-modifying 6.1/QEMU", () -> smc.kvm("6.1").qemu().run()),
+                new Scenario("work 6.1/QEMU quiet", () -> work.kvm("6.1").qemu().runQuiet()),
+                new Scenario("self-modifying 5.15/QEMU quiet", () -> smc.kvm("5.15").qemu().runQuiet()),
+                new Scenario("work 5.15/QEMU", () -> work.kvm("5.15").qemu().run()),
+                new Scenario("work, double lock, 6.1/QEMU", () -> locked.kvm("6.1").qemu().run()),
+                new Scenario("work 6.1/QEMU, software breakpoint at t", () -> work.kvm("6.1").qemu().swBreakpoint("t").run()),
+                new Scenario("work 6.1/QEMU again", () -> work.kvm("6.1").qemu().run()),
+                new Scenario("work 6.1 variant", () -> work.kvm("6.1").override("6.1, setup as is", dev.debuglab.emulator.kvm.Step.KVM_ARM_SETUP_DEBUG,
+                        (ctx, original) -> original.call()).qemu().run()),
+                new Scenario("self-modifying v2/kvmtool", () -> smc.kvm("v2").kvmtool().run()),
                 new Scenario("dirty 6.1/QEMU", () -> dirty.kvm("6.1").qemu().run()),
                 new Scenario("read-back 6.1/QEMU", () -> read.kvm("6.1").qemu().run()),
                 new Scenario("step 5.15/kvmtool", () -> step.kvm("5.15").kvmtool().run()),
@@ -98,6 +124,17 @@ class VmReuseTest {
         assertEquals(List.of(0L), r.values(3), "DBGBCR0_EL1");
         assertEquals(List.of(0L), r.values(4), "DBGWCR1_EL1");
         assertEquals(List.of(0L), r.values(5), "MDSCR_EL1");
+    }
+
+    @Test
+    void aReusedVmRunsTheLoadedCodeNotThePreviousGuestsRewrite() {
+        Guest smc = selfModifying();
+        for (int i = 0; i < 3; i++) {
+            LabRun r = smc.kvm("6.1").qemu().run();
+            assertEquals(List.of(5L), r.values(6), "run " + i + ": the patched instruction ran, once patched: " + r);
+        }
+        LabRun w = work(false).kvm("6.1").qemu().runQuiet();
+        assertEquals(1, w.guestExceptions().size(), "the breakpoint at t: " + w);
     }
 
     @Test

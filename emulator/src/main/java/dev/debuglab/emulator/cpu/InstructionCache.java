@@ -11,13 +11,29 @@ import java.util.Arrays;
  * in {@link PhysicalMemory}, and a write to a marked page clears the slots of the words it touched
  * and drops (and marks invalid) every block that holds one of them, so the next fetch decodes the
  * new word. Ops and blocks hold no PE state, so all PEs sharing the memory share the cache.
+ *
+ * <p>A released memory's cache goes to the pool with its RAM array and serves the next memory over that array
+ * ({@link #reattach}): the RAM was zeroed and the next guest loaded without telling it, so before anything runs each
+ * page of ops is compared with its bytes at the release ({@link #verify}), and the ops and blocks of the words that
+ * changed are dropped.
+ * A VM that loads the same image again keeps its decoded blocks.
  */
 public final class InstructionCache implements PhysicalMemory.CodeListener {
     static final int PAGE_SHIFT = PhysicalMemory.PAGE_SHIFT, PAGE_WORDS = 1 << (PAGE_SHIFT - 2);
 
-    final PhysicalMemory mem;
+    /** The memory served (another one over the same RAM array after a {@link #reattach}). */
+    PhysicalMemory mem;
     final long ramBase, ramSize;
     final DecodedOp[][] pages;
+    /** Per page with ops, one bit per slot ever filled (a superset of the slots holding an op). */
+    private final long[][] filled;
+    /** Per page with ops, its bytes when the memory was released: what every op of the page was decoded from. */
+    private final byte[][] snapshot;
+    /**
+     * Set while the RAM may differ from what the ops and blocks were decoded from (the memory was released, then reused):
+     * {@link #of} checks every decoded word against the RAM before anything runs and drops those that changed.
+     */
+    private boolean unverified;
     /** Per page, the blocks by start word; allocated with the first block of the page. */
     final BasicBlock[][] blocks;
     /** Per page, one bit per word held by some block (a superset after invalidations). */
@@ -31,11 +47,16 @@ public final class InstructionCache implements PhysicalMemory.CodeListener {
         this.pages = new DecodedOp[pageCount][];
         this.blocks = new BasicBlock[pageCount][];
         this.blockWords = new long[pageCount][];
+        this.filled = new long[pageCount][];
+        this.snapshot = new byte[pageCount][];
     }
 
     /** The cache of {@code mem}, created and attached on first use. */
     public static InstructionCache of(PhysicalMemory mem) {
-        if (mem.codeListener() instanceof InstructionCache c) return c;
+        if (mem.codeListener() instanceof InstructionCache c) {
+            if (c.unverified) c.verify();
+            return c;
+        }
         InstructionCache c = new InstructionCache(mem);
         mem.setCodeListener(c);
         return c;
@@ -48,11 +69,64 @@ public final class InstructionCache implements PhysicalMemory.CodeListener {
         if (page == null) {
             page = new DecodedOp[PAGE_WORDS];
             pages[pageIndex] = page;
+            filled[pageIndex] = new long[PAGE_WORDS / 64];
             mem.markCode(off);
         }
+        int slot = (int) (off >>> 2) & (PAGE_WORDS - 1);
         DecodedOp op = Predecoder.predecode(mem.fetch(ramBase + off));
-        page[(int) (off >>> 2) & (PAGE_WORDS - 1)] = op;
+        page[slot] = op;
+        filled[pageIndex][slot >>> 6] |= 1L << slot;
         return op;
+    }
+
+    /** Before the released RAM is zeroed: the bytes of every page with ops, which they were decoded from, are kept. */
+    @Override
+    public void detached() {
+        byte[] ram = mem.ram;
+        for (int p = 0; p < pages.length; p++) {
+            if (pages[p] == null) continue;
+            int from = p << PAGE_SHIFT, len = (int) Math.min(1 << PAGE_SHIFT, ramSize - from);
+            if (snapshot[p] == null) snapshot[p] = new byte[len];
+            System.arraycopy(ram, from, snapshot[p], 0, len);
+        }
+        unverified = true;
+    }
+
+    /** Serves {@code m}, a new memory over the same RAM array, if it has the same RAM base and size: the ops stay, to be verified. */
+    @Override
+    public boolean reattach(PhysicalMemory m) {
+        if (m.ramBase != ramBase || m.ram.length != ramSize) return false;
+        mem = m;
+        unverified = true;
+        for (int p = 0; p < pages.length; p++) if (pages[p] != null) m.markCode((long) p << PAGE_SHIFT);
+        return true;
+    }
+
+    /**
+     * Checks every decoded word against the RAM: an op whose word changed is dropped with every block holding it, as a
+     * write of that word would have dropped it. What remains is what decoding the RAM now would give.
+     */
+    void verify() {
+        byte[] ram = mem.ram;
+        for (int p = 0; p < pages.length; p++) {
+            DecodedOp[] page = pages[p];
+            if (page == null) continue;
+            byte[] was = snapshot[p];
+            int from = p << PAGE_SHIFT;
+            if (java.util.Arrays.mismatch(was, 0, was.length, ram, from, from + was.length) < 0) continue; // the same bytes
+            long[] bits = filled[p];
+            for (int k = 0; k < bits.length; k++) {
+                for (long b = bits[k]; b != 0; b &= b - 1) {
+                    int slot = k << 6 | Long.numberOfTrailingZeros(b), o = slot << 2;
+                    if (page[slot] == null || (was[o] == ram[from + o] && was[o + 1] == ram[from + o + 1] && was[o + 2] == ram[from + o + 2]
+                            && was[o + 3] == ram[from + o + 3])) continue;
+                    page[slot] = null;
+                    bits[k] &= ~(1L << slot);
+                    if (blocks[p] != null) dropBlocks(p, slot, slot + 1);
+                }
+            }
+        }
+        unverified = false;
     }
 
     /** The predecoded op at RAM offset {@code off} (aligned, inside RAM), decoded if need be. */
@@ -96,6 +170,7 @@ public final class InstructionCache implements PhysicalMemory.CodeListener {
 
     @Override
     public void codeWritten(long ramOffset, int size) {
+        if (unverified) return; // nothing runs before verify(), which checks every decoded word
         long first = ramOffset >>> 2, last = (ramOffset + size - 1) >>> 2; // word indexes
         for (long word = first; word <= last; ) {
             int pageIndex = (int) (word >>> (PAGE_SHIFT - 2));
@@ -140,6 +215,7 @@ public final class InstructionCache implements PhysicalMemory.CodeListener {
     /** Drops every predecoded instruction and block. */
     public void flush() {
         Arrays.fill(pages, null);
+        Arrays.fill(filled, null);
         for (BasicBlock[] page : blocks) {
             if (page == null) continue;
             for (BasicBlock b : page) if (b != null) b.invalid = true;

@@ -627,7 +627,7 @@ public final class Vcpu {
         switch (s.comparators()) {
             case GUEST -> loadComparators(gBcr, gBvr, gWcr, gWvr);
             case VMM -> loadComparators(extBcr, extBvr, extWcr, extWvr);
-            default -> loadComparators(new long[16], new long[16], new long[16], new long[16]);
+            default -> loadComparators(NO_COMPARATORS, NO_COMPARATORS, NO_COMPARATORS, NO_COMPARATORS);
         }
         cpu.sys.elr[2] = cpu.pc;
         cpu.sys.spsr[2] = spsr;
@@ -643,6 +643,9 @@ public final class Vcpu {
             emit(new KvmEvent.GuestEntry(vname(), s.row(), s.mdcrEl2(), cpu.sys.hcrEl2, s.hwMdscr(), guestMdscr,
                     SPSR.SS.isSet(spsr), s.comparators(), OSLSR_EL1.OSLK.isSet(oslsr), guestDebug, cpu.pc));
     }
+
+    /** Sixteen disabled comparator values (only ever read). */
+    private static final long[] NO_COMPARATORS = new long[16];
 
     private void loadComparators(long[] bcr, long[] bvr, long[] wcr, long[] wvr) {
         System.arraycopy(bcr, 0, cpu.sys.dbgbcr, 0, 16);

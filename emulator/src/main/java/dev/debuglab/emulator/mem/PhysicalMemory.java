@@ -35,16 +35,23 @@ public final class PhysicalMemory {
      */
     private final byte[] codeMarks;
     /**
-     * Per RAM page: non-zero once anything may have written it (a store, {@link #load}, or {@link #codeModified}),
-     * so that {@link #release} zeroes only those pages before the array is used again.
+     * One bit per {@link #LINE}-byte line of RAM, set once anything may have written it (a store, {@link #load}, or
+     * {@link #codeModified}), so that {@link #release} zeroes only those lines before the array is used again.
      */
-    private final byte[] dirty;
+    private final long[] dirty;
+    /** The granularity of {@link #dirty}: 512 bytes (a guest's code, runtime and stack touch a few kilobytes of its RAM). */
+    static final int LINE_SHIFT = 9, LINE = 1 << LINE_SHIFT;
     private boolean released;
     private CodeListener codeListener;
 
-    /** Per thread, RAM arrays given back by {@link #release}: all zero, ready for {@link #pooled}. */
-    private static final ThreadLocal<java.util.Map<Integer, java.util.ArrayDeque<byte[]>>> POOL =
+    /**
+     * Per thread, RAM arrays given back by {@link #release}: all zero, ready for {@link #pooled}, each with the code
+     * listener (the instruction cache) it had, which may serve the next memory over the array ({@link CodeListener#reattach}).
+     */
+    private static final ThreadLocal<java.util.Map<Integer, java.util.ArrayDeque<Pooled>>> POOL =
             ThreadLocal.withInitial(java.util.HashMap::new);
+
+    private record Pooled(byte[] ram, CodeListener listener) {}
     /** Arrays kept per size and thread (a migration holds two VMs), and the largest size kept. */
     private static final int POOL_DEPTH = 4, POOL_MAX_SIZE = 16 << 20;
 
@@ -52,6 +59,21 @@ public final class PhysicalMemory {
     public interface CodeListener {
         /** {@code size} bytes at RAM offset {@code ramOffset} were written. */
         void codeWritten(long ramOffset, int size);
+
+        /**
+         * The memory is being {@link #release released} (its RAM still as the guest left it): from now until
+         * {@link #reattach}, the RAM array may be zeroed and rewritten without {@link #codeWritten} calls, so what the
+         * listener holds must be checked against the RAM before use.
+         */
+        default void detached() {}
+
+        /**
+         * Offered the new memory {@code m} over the released array (its content may differ anywhere from what this
+         * listener saw); true if the listener serves {@code m} from now on, having marked its code pages there.
+         */
+        default boolean reattach(PhysicalMemory m) {
+            return false;
+        }
     }
 
     private record Window(long base, long size, MmioDevice device) {}
@@ -65,18 +87,21 @@ public final class PhysicalMemory {
         this.ram = ram;
         int pages = (int) (((long) ram.length + (1 << PAGE_SHIFT) - 1) >>> PAGE_SHIFT);
         this.codeMarks = new byte[pages];
-        this.dirty = new byte[pages];
+        this.dirty = new long[(int) ((((long) ram.length + LINE - 1) >>> LINE_SHIFT) + 63 >>> 6)];
     }
 
     /**
      * Memory whose RAM array comes from this thread's pool of {@link #release released} arrays when one of the size is
      * there (a new array otherwise). The RAM reads all zero, exactly as a new {@code PhysicalMemory}'s: releasing
-     * zeroes every page written. Saves allocating and zeroing the whole RAM for each short-lived VM.
+     * zeroes every 512-byte line written. Saves allocating and zeroing the whole RAM for each short-lived VM.
      */
     public static PhysicalMemory pooled(long ramBase, int ramSize) {
-        java.util.ArrayDeque<byte[]> q = POOL.get().get(ramSize);
-        byte[] ram = q == null ? null : q.poll();
-        return new PhysicalMemory(ramBase, ram != null ? ram : new byte[ramSize]);
+        java.util.ArrayDeque<Pooled> q = POOL.get().get(ramSize);
+        Pooled p = q == null ? null : q.poll();
+        if (p == null) return new PhysicalMemory(ramBase, new byte[ramSize]);
+        PhysicalMemory m = new PhysicalMemory(ramBase, p.ram);
+        if (p.listener != null && p.listener.reattach(m)) m.codeListener = p.listener;
+        return m;
     }
 
     /**
@@ -86,15 +111,21 @@ public final class PhysicalMemory {
     public void release() {
         if (released) return;
         released = true;
-        for (int p = 0; p < dirty.length; p++)
-            if (dirty[p] != 0) java.util.Arrays.fill(ram, p << PAGE_SHIFT, (int) Math.min(ram.length, ((long) p + 1) << PAGE_SHIFT), (byte) 0);
+        CodeListener l = codeListener;
+        codeListener = null;
+        if (l != null) l.detached();
+        for (int k = 0; k < dirty.length; k++)
+            for (long b = dirty[k]; b != 0; b &= b - 1) {
+                long line = (long) k << 6 | Long.numberOfTrailingZeros(b);
+                java.util.Arrays.fill(ram, (int) (line << LINE_SHIFT), (int) Math.min(ram.length, (line + 1) << LINE_SHIFT), (byte) 0);
+            }
         if (ram.length > POOL_MAX_SIZE) return;
-        java.util.ArrayDeque<byte[]> q = POOL.get().computeIfAbsent(ram.length, k -> new java.util.ArrayDeque<>());
-        if (q.size() < POOL_DEPTH) q.push(ram);
+        java.util.ArrayDeque<Pooled> q = POOL.get().computeIfAbsent(ram.length, k -> new java.util.ArrayDeque<>());
+        if (q.size() < POOL_DEPTH) q.push(new Pooled(ram, l));
     }
 
     private void markDirty(long from, long to) {
-        for (long p = from >>> PAGE_SHIFT; p <= (to - 1) >>> PAGE_SHIFT; p++) dirty[(int) p] = 1;
+        for (long l = from >>> LINE_SHIFT; l <= (to - 1) >>> LINE_SHIFT; l++) dirty[(int) (l >>> 6)] |= 1L << l;
     }
 
     public CodeListener codeListener() {
@@ -175,8 +206,9 @@ public final class PhysicalMemory {
         if (off >= 0 && off <= ram.length - size) {
             int o = (int) off;
             if (codeMarks[o >>> PAGE_SHIFT] != 0 && codeListener != null) codeListener.codeWritten(o, size);
-            dirty[o >>> PAGE_SHIFT] = 1;
-            dirty[(o + size - 1) >>> PAGE_SHIFT] = 1;
+            dirty[o >>> (LINE_SHIFT + 6)] |= 1L << (o >>> LINE_SHIFT);
+            int e = o + size - 1;
+            dirty[e >>> (LINE_SHIFT + 6)] |= 1L << (e >>> LINE_SHIFT);
             switch (size) {
                 case 1: ram[o] = (byte) value; break;
                 case 2: I16.set(ram, o, (short) value); break;

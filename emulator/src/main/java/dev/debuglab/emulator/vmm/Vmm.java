@@ -177,7 +177,7 @@ public abstract class Vmm {
                 throw new IllegalArgumentException(String.format(
                         "segment [0x%X, 0x%X) lies outside the VM's RAM [0x%X, 0x%X); link the guest at 0x%X or create the VMM with a larger VmConfig",
                         s.address(), s.end(), ramBase, ramEnd, ramBase));
-            segments.add(new ElfImage.Segment(from, java.util.Arrays.copyOfRange(s.bytes(), skip, s.bytes().length)));
+            segments.add(skip == 0 ? s : new ElfImage.Segment(from, java.util.Arrays.copyOfRange(s.bytes(), skip, s.bytes().length)));
         }
         if (g.entry() < ramBase || g.entry() >= ramEnd)
             throw new IllegalArgumentException(String.format("entry point 0x%X is outside the VM's RAM [0x%X, 0x%X); set the ELF entry inside RAM",
@@ -366,10 +366,27 @@ public abstract class Vmm {
         }
     }
 
+    /** The ONE_REG ids of {@link CoreRegisters#NAMES}, in that order. */
+    private static final long[] CORE_IDS;
+
+    static {
+        CORE_IDS = new long[CoreRegisters.NAMES.length];
+        CORE_IDS[0] = RegId.PC;
+        CORE_IDS[1] = RegId.PSTATE;
+        for (int n = 0; n <= 30; n++) CORE_IDS[2 + n] = RegId.x(n);
+        CORE_IDS[33] = RegId.SP;
+        CORE_IDS[34] = RegId.SP_EL1;
+        CORE_IDS[35] = RegId.ELR_EL1;
+        CORE_IDS[36] = RegId.spsr(0);
+    }
+
     private VmmRun finish(VmmRun.Outcome outcome, String message, int firstEvent, long start) {
         Map<String, Long> regs;
         try {
-            regs = coreRegisters();
+            // the registers of coreRegisters(), through ONE_REG, into one array
+            long[] v = new long[CORE_IDS.length];
+            for (int i = 0; i < v.length; i++) v[i] = reg(CORE_IDS[i]);
+            regs = new CoreRegisters(v);
         } catch (KvmError e) {
             regs = Map.of();
         }

@@ -47,7 +47,7 @@ public record VmmRun(Outcome outcome, String message, List<VmmEvent> events, Lis
     public VmmRun {
         events = List.copyOf(events);
         observations = List.copyOf(observations);
-        registers = Map.copyOf(registers);
+        registers = registers instanceof CoreRegisters ? registers : Map.copyOf(registers); // CoreRegisters is unmodifiable
     }
 
     public long pc() {

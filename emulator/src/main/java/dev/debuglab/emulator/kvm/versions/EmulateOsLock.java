@@ -55,7 +55,8 @@ public class EmulateOsLock extends PreOsLock {
         if (!ctx.access().isWrite()) return SysRegResult.undefined("read_from_write_only: OSLAR_EL1 is write-only");
         long bit = OSLAR_EL1.OSLK.get(ctx.access().regval());
         ctx.setOslsr(OSLSR_EL1.OSLK.set(ctx.oslsr(), bit));
-        return SysRegResult.written("OSLSR_EL1.OSLK <- " + bit + " (takes effect at the next guest entry)");
+        return SysRegResult.written(bit == 0 ? "OSLSR_EL1.OSLK <- 0 (takes effect at the next guest entry)"
+                : "OSLSR_EL1.OSLK <- 1 (takes effect at the next guest entry)");
     }
 
     /** 1/6, 2/6 trap_oslsr_el1: the stashed value; a write is UNDEFINED (with a host warning). */
