@@ -46,6 +46,28 @@ public final class BitMasks {
      * bits, packed as {@code N << 12 | immr << 6 | imms}, or -1 if it is not encodable.
      */
     public static int encodeLogicalImmediate(long value, int datasize) {
+        // The element: the smallest period e of the value (a 32-bit value repeats every 32 bits), which must be a
+        // contiguous run of k ones (0 < k < e) rotated right by r. Its encoding is the first one the search below meets
+        // (N, then immr, then imms ascending): N = 1 only for e = 64, immr = r (< e; larger immr repeat it), imms =
+        // the size pattern of e with k - 1 in its low bits. BitMasksTest checks this against the search for every
+        // encodable value and random others.
+        long v = datasize == 32 ? (value & 0xFFFF_FFFFL) | value << 32 : value;
+        if (v == 0 || v == -1L) return -1;
+        int e = 64;
+        while (e > 2 && v == Long.rotateRight(v, e / 2)) e /= 2;
+        long elem = v & ones(e);
+        int k = Long.bitCount(elem);
+        // where the run of ones starts: its lowest bit, or, if it wraps round bit 0, just above the run of zeros
+        long zeros = ~elem & ones(e);
+        int start = (elem & 1) == 0 ? Long.numberOfTrailingZeros(elem) : (Long.numberOfTrailingZeros(zeros) + Long.bitCount(zeros)) % e;
+        int r = (e - start) % e;
+        if (ror(ones(k), r, e) != elem) return -1; // not one run
+        int imms = (e == 64 ? 0 : (~(e - 1) << 1) & 0x3F) | (k - 1);
+        return (e == 64 ? 1 : 0) << 12 | r << 6 | imms;
+    }
+
+    /** {@link #encodeLogicalImmediate} by trying every (N, immr, imms) in order: the definition the direct encoder is tested against. */
+    static int encodeLogicalImmediateBySearch(long value, int datasize) {
         for (int n = 0; n <= (datasize == 64 ? 1 : 0); n++)
             for (int immr = 0; immr < 64; immr++)
                 for (int imms = 0; imms < 64; imms++) {
