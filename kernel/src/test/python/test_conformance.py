@@ -68,6 +68,14 @@ class DebugLabKotlinConformance(jupyter_kernel_test.KernelTests):
     language_name = "kotlin"
     file_extension = ".kts"
 
+    @classmethod
+    def setUpClass(cls):
+        # The kernel is ready (kernel_info answered) while its Kotlin engine still warms up in the background; the
+        # suite gives each message 15 s, so its first cell waits here for the warm-up on a loaded machine.
+        super().setUpClass()
+        first = harness.execute(cls.kc, "0", timeout=120)
+        assert first.reply["content"]["status"] == "ok", first.reply["content"]
+
     code_hello_world = 'println("hello, world")'
     code_stderr = 'System.err.println("to stderr")'
 

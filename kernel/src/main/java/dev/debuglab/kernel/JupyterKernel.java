@@ -55,7 +55,11 @@ final class JupyterKernel {
         this.language = language;
         this.wire = new Wire(props.getSignatureScheme(), props.getKey());
         this.session = new KernelSession(language);
+        lastSession = session;
     }
+
+    /** The session of the kernel started last in this JVM (tests look at its engines). */
+    static volatile KernelSession lastSession;
 
     static int run(Path connectionFile, Language language) throws Exception {
         KernelConnectionProperties props = KernelConnectionProperties.parse(Files.readString(connectionFile));
@@ -101,7 +105,8 @@ final class JupyterKernel {
         worker.setDaemon(true);
         worker.start();
 
-        // The Kotlin kernelspec needs nothing but the Kotlin engine, whose first compile takes seconds: start it now.
+        // The Kotlin kernelspec needs nothing but the Kotlin engine, whose first compile takes seconds: start it now,
+        // in the background (kernel_info is answered meanwhile; the first Kotlin cell waits for the warm-up).
         if (language == Language.KOTLIN) session.warmUp();
         publish("status", null, status("starting"));
         ZMQ.Poller poller = zmq.createPoller(3);
@@ -164,12 +169,9 @@ final class JupyterKernel {
     private void dispatch(Wire.Message msg, Channel channel) {
         String type = msg.type();
         switch (type) {
-            case "kernel_info_request" -> {
-                // The Kotlin kernelspec answers on shell once its engine is up (clients wait_for_ready with kernel_info
-                // on shell): "ready" then means a Kotlin cell runs at once. Control always answers at once.
-                if (language == Language.KOTLIN && channel == Channel.SHELL && !session.warm()) shellQueue.add(msg);
-                else around(msg, () -> reply(msg, channel, "kernel_info_reply", kernelInfo()));
-            }
+            // answered at once on both channels, also while the Kotlin kernelspec's engine still warms up in the
+            // background (a Kotlin cell sent meanwhile waits for that warm-up; it never starts a second engine)
+            case "kernel_info_request" -> around(msg, () -> reply(msg, channel, "kernel_info_reply", kernelInfo()));
             case "interrupt_request" -> around(msg, () -> {
                 session.interrupt();
                 reply(msg, channel, "interrupt_reply", ok());
@@ -182,6 +184,9 @@ final class JupyterKernel {
                 stopping = true;
             });
             default -> {
+                // a %%kotlin cell seen now (queued behind others, or being typed) starts the Kotlin engine now
+                if (type.equals("execute_request") || type.equals("complete_request") || type.equals("inspect_request")
+                        || type.equals("is_complete_request")) session.notice(str(msg.content(), "code", ""));
                 if (channel == Channel.CONTROL && !type.equals("execute_request")) handle(msg, channel);
                 else shellQueue.add(new Wire.Message(msg.identities(), msg.header(), msg.parentHeader(), msg.metadata(), msg.content()));
             }
@@ -239,10 +244,7 @@ final class JupyterKernel {
                 publish("comm_close", msg.header(), c);
             }
             case "comm_msg", "comm_close" -> { }
-            case "kernel_info_request" -> {
-                session.awaitWarm();
-                around(msg, () -> reply(msg, channel, "kernel_info_reply", kernelInfo()));
-            }
+            case "kernel_info_request" -> around(msg, () -> reply(msg, channel, "kernel_info_reply", kernelInfo()));
             case "interrupt_request", "shutdown_request" -> dispatch(msg, channel);
             default -> log("ignored a " + msg.type() + " message (not handled by this kernel)");
         }

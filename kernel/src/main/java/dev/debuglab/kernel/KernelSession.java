@@ -75,21 +75,78 @@ public final class KernelSession implements AutoCloseable {
         return language;
     }
 
-    /** Starts the engines on background threads (the wire kernel calls this at start, so the first cells are warm). */
+    /**
+     * Starts this session's own engine on a background thread: JShell for {@link Language#JAVA}, the Kotlin engine for
+     * {@link Language#KOTLIN} (the wire kernel calls this at start, so the first cell finds it warm or nearly so). The
+     * Java kernelspec does not start Kotlin here: {@link #notice(String)} starts it when a {@code %%kotlin} cell
+     * arrives, so a Java-only notebook never holds the Kotlin compiler (about 60 MB of heap and 1.5 s of CPU).
+     * Once the engine is up, one full GC (when no cell runs) lets the heap shrink back after the compiler's start-up
+     * garbage. Idempotent.
+     */
     public KernelSession warmUp() {
         // not synchronized on the session: the wire loop calls this after every request, also while a cell holds the
         // session's lock (it would wait for the cell to end, sending nothing meanwhile: no output, no interrupt_reply)
         if (!warming.compareAndSet(false, true)) return this;
-        Thread t = new Thread(() -> {
-            if (language == Language.JAVA) jshell.run(); // JShell first: the Java kernel's first cell needs it
-            kotlin.warmUp(); // then Kotlin, so that the two do not share the CPU during the first Java cell
-        }, "debuglab-warmup");
-        t.setDaemon(true);
-        t.start();
+        if (language == Language.KOTLIN) kotlin.begin(); // on the compiler thread from now on
+        background("debuglab-warmup", () -> {
+            if (language == Language.JAVA) jshell.run();
+            else kotlin.warmUp();
+        });
         return this;
     }
 
+    /**
+     * Starts the Kotlin engine on a background thread (no-op once started). A Kotlin cell that arrives before the
+     * warm-up ends waits for it: there is only ever one engine being created.
+     */
+    public void warmKotlin() {
+        if (!kotlinWarming.compareAndSet(false, true)) return;
+        kotlin.begin();
+        background("debuglab-kotlin-warmup", kotlin::warmUp);
+    }
+
+    /**
+     * A request's code as soon as it arrives, before it runs (an execute request waiting behind other cells, a
+     * completion or inspection while the user types): in the Java kernelspec a {@code %%kotlin} cell starts the
+     * Kotlin engine now, so with Run All the engine warms up while the Java cells before it run.
+     */
+    public void notice(String code) {
+        if (language == Language.JAVA && !kotlinWarming.get() && kotlinCell(code)) warmKotlin();
+    }
+
+    private static boolean kotlinCell(String code) {
+        if (code == null) return false;
+        int i = 0;
+        while (i < code.length() && Character.isWhitespace(code.charAt(i))) i++;
+        return code.startsWith("%%kotlin", i);
+    }
+
+    private void background(String name, Runnable warm) {
+        Thread t = new Thread(() -> {
+            warm.run();
+            trim();
+        }, name);
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /**
+     * After a warm-up: one full collection when no cell runs, so that the serial collector gives back the heap the
+     * compiler's start-up garbage made it grow to (kernel.json's -XX:MaxHeapFreeRatio lets it shrink). Waits while a
+     * cell runs (the first cell may be waiting for this very warm-up: it must not pay for the collection).
+     */
+    private void trim() {
+        long deadline = System.nanoTime() + 600_000_000_000L;
+        try {
+            while (running && System.nanoTime() < deadline) Thread.sleep(100);
+        } catch (InterruptedException e) {
+            return;
+        }
+        if (!running) System.gc();
+    }
+
     private final java.util.concurrent.atomic.AtomicBoolean warming = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicBoolean kotlinWarming = new java.util.concurrent.atomic.AtomicBoolean();
 
     /** True once the engine this session's cells use first is up (Kotlin's for the Kotlin kernelspec). */
     public boolean warm() {
@@ -100,7 +157,28 @@ public final class KernelSession implements AutoCloseable {
     public void awaitWarm() {
         warmUp();
         if (language == Language.KOTLIN) kotlin.warmUp();
-        else jshell.run();
+        else {
+            try {
+                javaEngine();
+            } catch (JavaEngine.CellFailure e) {
+                // reported by the first Java cell
+            }
+        }
+    }
+
+    /** True once this session's Kotlin engine was asked for (warm-up or a Kotlin cell). */
+    boolean kotlinRequested() {
+        return kotlin.requested();
+    }
+
+    /** True once this session's Kotlin engine is up. */
+    boolean kotlinStarted() {
+        return kotlin.started();
+    }
+
+    /** Starts the Kotlin engine if needed and waits until it is up (for the Java kernelspec's {@code %%kotlin} cells). */
+    public void awaitKotlin() {
+        kotlin.warmUp();
     }
 
     /** Runs a cell, storing it in the history. */

@@ -76,12 +76,25 @@ final class KotlinEngine {
         }
     }
 
+    /** Starts creating the engine on the compiler thread and returns at once (idempotent). */
+    void begin() {
+        start();
+    }
+
     private synchronized Future<ScriptEngine> start() {
         if (creation == null) creation = compiler.submit(KotlinEngine::create);
         return creation;
     }
 
+    /** Engines created in this JVM (each a multi-second cold start when it is the first). */
+    private static final java.util.concurrent.atomic.AtomicInteger CREATED = new java.util.concurrent.atomic.AtomicInteger();
+
+    static int enginesCreated() {
+        return CREATED.get();
+    }
+
     private static ScriptEngine create() throws ScriptException {
+        CREATED.incrementAndGet();
         ScriptEngine engine = new ScriptEngineManager(KotlinEngine.class.getClassLoader()).getEngineByExtension("kts");
         if (engine == null) throw new IllegalStateException("no Kotlin script engine on the class path (kotlin-scripting-jsr223)");
         // one snippet (each compile costs): the imports, the helpers, and a call into the DSL so the first user cell is warm
@@ -109,6 +122,11 @@ final class KotlinEngine {
         } catch (ExecutionException e) {
             throw e.getCause();
         }
+    }
+
+    /** True once the engine's creation was asked for (by a warm-up or a cell). */
+    boolean requested() {
+        return creation != null;
     }
 
     boolean started() {
