@@ -53,6 +53,12 @@ final class Wire {
     private final Mac prototype;
     private final boolean signed;
     final String session = UUID.randomUUID().toString();
+    /**
+     * Numbers this kernel's messages: a msg_id is the session's UUID and this number, unique as a UUID per message would
+     * be (jupyter_client names its own messages the same way), without a UUID's read of the system's random source per
+     * message (five messages per cell: about 0.4 ms of a trivial cell's CPU in the running kernel's profile).
+     */
+    private final java.util.concurrent.atomic.AtomicLong messages = new java.util.concurrent.atomic.AtomicLong();
 
     Wire(String scheme, String key) throws NoSuchAlgorithmException, InvalidKeyException {
         signed = key != null && !key.isEmpty();
@@ -117,7 +123,7 @@ final class Wire {
 
     JsonObject header(String type) {
         JsonObject h = new JsonObject();
-        h.addProperty("msg_id", UUID.randomUUID().toString());
+        h.addProperty("msg_id", session + "_" + messages.incrementAndGet());
         h.addProperty("session", session);
         h.addProperty("username", "debuglab");
         h.addProperty("date", OffsetDateTime.now(ZoneOffset.UTC).format(DATE));
