@@ -34,6 +34,27 @@ public final class DslBench {
         return g.label("t").nop();
     }
 
+    /**
+     * Runs {@code r} for at least {@code ms} milliseconds and until it is warm: the median of a batch of 500 runs within
+     * 5% of the batch before (the JIT has finished with it), or 15 s at most.
+     */
+    static void warmUp(Runnable r, long ms) {
+        long start = System.nanoTime(), min = start + ms * 1_000_000L, max = start + 15_000_000_000L;
+        double last = Double.MAX_VALUE;
+        long[] batch = new long[500];
+        while (true) {
+            for (int i = 0; i < batch.length; i++) {
+                long t0 = System.nanoTime();
+                r.run();
+                batch[i] = System.nanoTime() - t0;
+            }
+            double m = median(batch);
+            long now = System.nanoTime();
+            if (now > max || now > min && Math.abs(m - last) <= 0.05 * last) return;
+            last = m;
+        }
+    }
+
     static double median(long[] ns) {
         long[] s = ns.clone();
         Arrays.sort(s);
@@ -47,8 +68,9 @@ public final class DslBench {
         System.out.printf("scenario: %d guest instructions under KVM 6.1 + QEMU, outcome %s, %s%n", probe.instructions(), probe.outcome(),
                 probe.summary());
         Stages.QemuStage stage = g.kvm("6.1").qemu();
-        for (int i = 0; i < 3000; i++) stage.runQuiet();
-        for (int i = 0; i < 1000; i++) stage.run();
+        // JIT warm-up by time, not by a count: on a loaded machine the compiler threads get little CPU, and a few thousand
+        // runs (tens of milliseconds) left the run path partly interpreted.
+        warmUp(stage::runQuiet, 2_000);
         long[] quiet = new long[2000], traced = new long[2000], quietCpu = new long[2000];
         java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
         for (int i = 0; i < quiet.length; i++) {
@@ -58,19 +80,25 @@ public final class DslBench {
             quiet[i] = System.nanoTime() - t0;
             quietCpu[i] = mx.getCurrentThreadCpuTime() - c0;
         }
+        warmUp(stage::run, 1_000); // after the quiet runs: its other type profiles would otherwise recompile the quiet path
+        long[] tracedCpu = new long[traced.length];
         for (int i = 0; i < traced.length; i++) {
+            long c0 = mx.getCurrentThreadCpuTime();
             long t0 = System.nanoTime();
             stage.run();
             traced[i] = System.nanoTime() - t0;
+            tracedCpu[i] = mx.getCurrentThreadCpuTime() - c0;
         }
+        int[] built = {0};
+        warmUp(() -> scenario(built[0] % 2 == 0, built[0]++).build(), 1_000);
         long[] build = new long[2000];
         for (int i = 0; i < build.length; i++) {
             long t0 = System.nanoTime();
             scenario(i % 2 == 0, i).build();
             build[i] = System.nanoTime() - t0;
         }
-        System.out.printf("one scenario, warm: %.1f us median without the KVM trace (%.1f us of thread CPU time), %.1f us with the routing trace; guest build %.1f us%n",
-                median(quiet), median(quietCpu), median(traced), median(build));
+        System.out.printf("one scenario, warm: %.1f us median without the KVM trace (%.1f us of thread CPU time), %.1f us with the routing trace"
+                + " (%.1f us CPU); guest build %.1f us%n", median(quiet), median(quietCpu), median(traced), median(tracedCpu), median(build));
 
         // N scenarios over a configuration space (OSLK x breakpoint number x version), all cores.
         String[] versions = {"5.15", "v2", "6.1", "6.14"};
