@@ -167,7 +167,8 @@ final class JavaEngine implements AutoCloseable {
                     }
                 }
             } catch (RuntimeException | LinkageError e) {
-                StdRouter.log().println("debuglab-kernel: the Java warm-up stopped: " + e);
+                // a kernel shut down while a step ran closes JShell under it: nothing to report then
+                if (!closed) StdRouter.log().println("debuglab-kernel: the Java warm-up stopped: " + e);
             } finally {
                 warmedUp.countDown();
             }
