@@ -82,6 +82,9 @@ public final class InstructionCache implements PhysicalMemory.CodeListener {
     /** Before the released RAM is zeroed: the bytes of every page with ops, which they were decoded from, are kept. */
     @Override
     public void detached() {
+        // Still unverified (the memory was released without running anything): the snapshots taken at the release
+        // before are what the ops were decoded from, not the RAM now.
+        if (unverified) return;
         byte[] ram = mem.ram;
         for (int p = 0; p < pages.length; p++) {
             if (pages[p] == null) continue;

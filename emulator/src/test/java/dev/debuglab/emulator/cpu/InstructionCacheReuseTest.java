@@ -70,6 +70,23 @@ class InstructionCacheReuseTest {
         d.release();
     }
 
+    /** A VM that loads other code and is released without running must not make the cache take that code for its own. */
+    @Test
+    void aMemoryReleasedWithoutRunningLeavesTheCacheUnverified() {
+        String p = program(100, 1), other = program(100, 9);
+        PhysicalMemory a = PhysicalMemory.pooled(BasicBlockTest.RAM, SIZE);
+        run(a, p);
+        a.release();
+        PhysicalMemory b = PhysicalMemory.pooled(BasicBlockTest.RAM, SIZE);
+        b.load(BasicBlockTest.CODE, Assembler.assemble(BasicBlockTest.CODE, other).bytes()); // loaded, never run
+        b.release();
+        PhysicalMemory c = PhysicalMemory.pooled(BasicBlockTest.RAM, SIZE);
+        String r = run(c, other);
+        assertEquals(run(new PhysicalMemory(BasicBlockTest.RAM, SIZE), other), r, "the other program, not p's decoded words");
+        assertTrue(r.contains("x=[108,"), r);
+        c.release();
+    }
+
     /**
      * Random programs (some sharing most words, some rewriting their own code, stores into code included) run back to
      * back on pooled memory, each compared with the same program on new memory: counts, exceptions, PE and RAM.
