@@ -81,8 +81,14 @@ cp "$BUILT" "$jar.tmp" && mv "$jar.tmp" "$jar"
 #                                  when that address is taken the JVM still relocates (-XX:+IgnoreUnrecognizedVMOptions:
 #                                  a JDK without this diagnostic option starts all the same)
 #   -Xlog:cds=off,cds+dynamic=off  a stale archive (the jar or the JDK changed since install) is ignored silently
-# DEBUGLAB_KERNEL_JVM_FLAGS replaces the heap and JIT options (for measurements).
-jvm=(-Djava.security.manager=allow -XX:+UseSerialGC ${DEBUGLAB_KERNEL_JVM_FLAGS:--Xms64m -Xmn32m -XX:MinHeapFreeRatio=20 -XX:MaxHeapFreeRatio=40}
+#   -XX:TieredStopAtLevel=1        C1 only: a kernel compiles more than it loops. Measured in the kernel: Kotlin
+#                                  warm-up -35% CPU, Kotlin and Java cells -30..50% CPU, idle RSS -25..45 MiB, a
+#                                  20,000-run sweep as fast from its third run on (2x cheaper on its first); only long
+#                                  steady loops lose (DslBench's warmed-up sweep 1.3-1.6x the CPU)
+# DEBUGLAB_KERNEL_JVM_FLAGS replaces the heap and JIT options (e.g. "" for the JVM's defaults, or without
+# -XX:TieredStopAtLevel=1 for notebooks that sweep millions of scenarios).
+jvm=(-Djava.security.manager=allow -XX:+UseSerialGC
+     ${DEBUGLAB_KERNEL_JVM_FLAGS--Xms64m -Xmn32m -XX:MinHeapFreeRatio=20 -XX:MaxHeapFreeRatio=40 -XX:TieredStopAtLevel=1}
      -XX:+IgnoreUnrecognizedVMOptions -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0 -Xlog:cds=off -Xlog:cds+dynamic=off)
 jsa="$data/debuglab/debuglab-kernel.jsa"
 share=()

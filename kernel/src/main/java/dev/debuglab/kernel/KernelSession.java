@@ -131,19 +131,25 @@ public final class KernelSession implements AutoCloseable {
     }
 
     /**
-     * After a warm-up: one full collection when no cell runs, so that the serial collector gives back the heap the
-     * compiler's start-up garbage made it grow to (kernel.json's -XX:MaxHeapFreeRatio lets it shrink). Waits while a
-     * cell runs (the first cell may be waiting for this very warm-up: it must not pay for the collection).
+     * After a warm-up: one full collection once the session is idle (no cell for {@value #TRIM_IDLE_MS} ms), so that
+     * the serial collector gives back the heap the compiler's start-up garbage made it grow to (kernel.json's
+     * -XX:MaxHeapFreeRatio lets it shrink). Not while cells come one after the other: the collection stops the JVM
+     * for 0.1-0.3 s, which a cell (or a reply's idle status) must not wait for.
      */
     private void trim() {
         long deadline = System.nanoTime() + 600_000_000_000L;
         try {
-            while (running && System.nanoTime() < deadline) Thread.sleep(100);
+            while (System.nanoTime() < deadline && (running || System.nanoTime() - lastCellEnd < TRIM_IDLE_MS * 1_000_000L))
+                Thread.sleep(200);
         } catch (InterruptedException e) {
             return;
         }
         if (!running) System.gc();
     }
+
+    private static final long TRIM_IDLE_MS = 2000;
+    /** System.nanoTime() when the last cell ended (the session's creation before any). */
+    private volatile long lastCellEnd = System.nanoTime();
 
     private final java.util.concurrent.atomic.AtomicBoolean warming = new java.util.concurrent.atomic.AtomicBoolean();
     private final java.util.concurrent.atomic.AtomicBoolean kotlinWarming = new java.util.concurrent.atomic.AtomicBoolean();
@@ -228,6 +234,7 @@ public final class KernelSession implements AutoCloseable {
             return new CellResult(merge(outputs), CellResult.Status.ERROR, count);
         } finally {
             running = false;
+            lastCellEnd = System.nanoTime();
             context.sink = null;
             CellContext.CURRENT.set(previous);
             dev.debuglab.dsl.NotebookHooks.attach(previousHooks);
