@@ -63,7 +63,9 @@ echo "                   ratio DebugLab/QEMU: $(awk -v a=$OURS_DBG_ITS -v b=$QEM
 
 echo "== DSL: a 100-instruction debug scenario under KVM 6.1 + QEMU (warm, in process), a sweep of scenarios, the same scenario as one QEMU process" >&2
 DSL_N=100000; [ $QUICK = 1 ] && DSL_N=20000
-java -XX:+UseParallelGC -cp "$CP:$ROOT/dsl/$BUILD_DIR/debuglab-dsl-0.1.0-SNAPSHOT.jar" dev.debuglab.bench.DslBench $DSL_N "$OUT/dsl-scenario.elf"
+# A fixed, pre-touched heap: with ParallelGC's default (a quarter of RAM, grown on demand) the young generation
+# keeps growing during the measurement and first-touch page faults land in the runs (docs/benchmarks.md, DSL).
+java -XX:+UseParallelGC -Xms1g -Xmx1g -XX:+AlwaysPreTouch -cp "$CP:$ROOT/dsl/$BUILD_DIR/debuglab-dsl-0.1.0-SNAPSHOT.jar" dev.debuglab.bench.DslBench $DSL_N "$OUT/dsl-scenario.elf"
 DSL_Q=$(for _ in 1 2 3; do t0=$(date +%s.%N); qemu-system-aarch64 -M virt -cpu max -nographic -semihosting-config enable=on,target=native \
   -kernel "$OUT/dsl-scenario.elf" </dev/null >/dev/null 2>&1; t1=$(date +%s.%N); echo "$t0 $t1" | awk '{print $2-$1}'; done | sort -n | head -1)
 echo "DSL scenario as one QEMU TCG bare-metal process (EL1, start-up included): ${DSL_Q}s (best of 3)"
