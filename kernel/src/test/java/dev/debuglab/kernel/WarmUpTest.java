@@ -109,6 +109,17 @@ class WarmUpTest {
         }
     }
 
+    /** What the kernel's threads were doing (for a reply that never came: where the loop or the worker stood). */
+    private static String kernelThreads() {
+        StringBuilder b = new StringBuilder();
+        Thread.getAllStackTraces().forEach((t, frames) -> {
+            if (!t.getName().startsWith("debuglab") && !t.getName().startsWith("kotlin-wire") && !t.getName().startsWith("jupyter")) return;
+            b.append(t.getName()).append(" (").append(t.getState()).append(")\n");
+            for (int i = 0; i < Math.min(frames.length, 14); i++) b.append("    at ").append(frames[i]).append('\n');
+        });
+        return b.toString();
+    }
+
     private static void send(ZMQ.Socket s, List<byte[]> frames) {
         for (int i = 0; i < frames.size(); i++) s.send(frames.get(i), i + 1 < frames.size() ? ZMQ.SNDMORE : 0);
     }
@@ -116,7 +127,7 @@ class WarmUpTest {
     private static Wire.Message receive(ZMQ.Socket s, Wire client) throws Exception {
         List<byte[]> frames = new ArrayList<>();
         byte[] f = s.recv(0);
-        assertNotNull(f, "a reply within the timeout");
+        assertNotNull(f, () -> "a reply within the timeout; the kernel's threads then:\n" + kernelThreads());
         frames.add(f);
         while (s.hasReceiveMore()) frames.add(s.recv(0));
         return client.decode(frames);
