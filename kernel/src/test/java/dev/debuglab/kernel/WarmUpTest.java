@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.ServerSocket;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -57,25 +54,11 @@ class WarmUpTest {
 
     @Test
     void kotlinKernelAnswersKernelInfoBeforeItsEngineIsWarm() throws Exception {
-        int[] ports = new int[5];
-        for (int i = 0; i < 5; i++) try (ServerSocket ss = new ServerSocket(0)) {
-            ports[i] = ss.getLocalPort();
-        }
         String key = "warm-up-test-key";
-        Path cf = Files.createTempFile("kernel-", ".json");
-        Files.writeString(cf, String.format("{\"transport\":\"tcp\",\"ip\":\"127.0.0.1\",\"shell_port\":%d,\"control_port\":%d,"
-                + "\"stdin_port\":%d,\"hb_port\":%d,\"iopub_port\":%d,\"signature_scheme\":\"hmac-sha256\",\"key\":\"%s\"}",
-                ports[0], ports[1], ports[2], ports[3], ports[4], key));
         JupyterKernel.lastSession = null;
-        Thread kernel = new Thread(() -> {
-            try {
-                JupyterKernel.run(cf, Language.KOTLIN);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }, "kotlin-wire-kernel-under-test");
-        kernel.setDaemon(true);
-        kernel.start();
+        TestKernel k = TestKernel.start(Language.KOTLIN, key, "kotlin-wire-kernel-under-test");
+        int[] ports = k.ports;
+        Thread kernel = k.thread;
         Wire client = new Wire("hmac-sha256", key);
         try (ZContext ctx = new ZContext()) {
             ZMQ.Socket shell = ctx.createSocket(SocketType.DEALER);

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,22 +31,9 @@ class WireKernelTest {
 
     @BeforeAll
     static void start() throws Exception {
-        for (int i = 0; i < 5; i++) try (ServerSocket s = new ServerSocket(0)) {
-            ports[i] = s.getLocalPort();
-        }
-        Path cf = Files.createTempFile("kernel-", ".json");
-        Files.writeString(cf, String.format("{\"transport\":\"tcp\",\"ip\":\"127.0.0.1\",\"shell_port\":%d,\"control_port\":%d,"
-                + "\"stdin_port\":%d,\"hb_port\":%d,\"iopub_port\":%d,\"signature_scheme\":\"hmac-sha256\",\"key\":\"%s\"}",
-                ports[0], ports[1], ports[2], ports[3], ports[4], KEY));
-        kernel = new Thread(() -> {
-            try {
-                JupyterKernel.run(cf, Language.JAVA);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }, "wire-kernel-under-test");
-        kernel.setDaemon(true);
-        kernel.start();
+        TestKernel k = TestKernel.start(Language.JAVA, KEY, "wire-kernel-under-test");
+        kernel = k.thread;
+        ports = k.ports;
         ctx = new ZContext();
         shell = ctx.createSocket(SocketType.DEALER);
         shell.setReceiveTimeOut(30_000);
