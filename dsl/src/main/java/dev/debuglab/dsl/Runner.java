@@ -100,33 +100,17 @@ final class Runner {
         Verdict v = Verdict.compare(obs, obs, s.tde() ? "bare metal with MDCR_EL2.TDE = 1: the architecture itself"
                 : "bare metal: the architecture itself");
         if (outcome.equals("SYSTEM_OFF") && needsProbe(g, events, obs)) {
-            VirtMachine probe = bareMachine(s, new ByteArrayOutputStream(), new GuestLog());
-            List<Long> probeTimes = new ArrayList<>();
-            List<Integer> probeEcs = new ArrayList<>();
-            probe.addExceptionListener((rec, from, to, esr, elr, vector) -> {
-                probeTimes.add(probe.cpu.instructionsRetired);
-                probeEcs.add((int) (esr >>> 26) & 0x3F);
-            });
-            Moments at = moments(g, new Probe() {
-                public boolean step() {
-                    return probe.run(1).outcome() == VirtMachine.Outcome.BUDGET_EXHAUSTED;
+            VirtMachine machine = bareMachine(s, new ByteArrayOutputStream(), new GuestLog());
+            Probe probe = new Probe(machine.cpu) {
+                boolean step() {
+                    return machine.run(1).outcome() == VirtMachine.Outcome.BUDGET_EXHAUSTED;
                 }
-
-                public dev.debuglab.emulator.cpu.Cpu cpu() {
-                    return probe.cpu;
-                }
-
-                public List<Long> exceptions() {
-                    return probeTimes;
-                }
-
-                public List<Integer> ecs() {
-                    return probeEcs;
-                }
-            }, r.instructions(), events, obs);
+            };
+            machine.addExceptionListener((rec, from, to, esr, elr, vector) -> probe.taken(esr));
+            Moments at = moments(g, probe, r.instructions(), events, obs);
             List<Integer> all = new ArrayList<>();
             for (int i = 0; i < times.size(); i++) all.add(i);
-            exactTimes(times, all, probeTimes);
+            exactTimes(times, all, probe.exceptions);
             place(events, times, at, (w, e) -> reason(w.armed(), null, s.tde(), false, w.state()));
         }
         return new LabRun(s.config(), events, obs, console.toString(StandardCharsets.UTF_8), regs, outcome, message, r.instructions(), v,
@@ -246,32 +230,16 @@ final class Runner {
                 Vmm p = vmm(version, qemu, policy, dss, ram);
                 try {
                     p.load(g.image());
-                    List<Long> probeTimes = new ArrayList<>();
-                    List<Integer> probeEcs = new ArrayList<>();
-                    dev.debuglab.emulator.cpu.Cpu pc = p.vcpu().cpu();
-                    p.vcpu().addListener(e -> {
-                        if (e instanceof KvmEvent.GuestException x) {
-                            probeTimes.add(pc.instructionsRetired);
-                            probeEcs.add((int) (x.esr() >>> 26) & 0x3F);
-                        }
-                    });
-                    Moments at = moments(g, new Probe() {
-                        public boolean step() {
+                    Probe stepper = new Probe(p.vcpu().cpu()) {
+                        boolean step() {
                             return p.runUntil(StopPoint.afterInstructions(1), budget).outcome() == VmmRun.Outcome.PAUSED;
                         }
-
-                        public dev.debuglab.emulator.cpu.Cpu cpu() {
-                            return pc;
-                        }
-
-                        public List<Long> exceptions() {
-                            return probeTimes;
-                        }
-
-                        public List<Integer> ecs() {
-                            return probeEcs;
-                        }
-                    }, run.instructions(), events, obs);
+                    };
+                    p.vcpu().addListener(e -> {
+                        if (e instanceof KvmEvent.GuestException x) stepper.taken(x.esr());
+                    });
+                    Moments at = moments(g, stepper, run.instructions(), events, obs);
+                    List<Long> probeTimes = stepper.exceptions;
                     // Exceptions inside the guest are taken during a long KVM_RUN slice: their times come from the probe.
                     int k = 0;
                     for (VmmEvent ve : run.events())
@@ -417,20 +385,29 @@ final class Runner {
     }
 
     /** A second run of the same machine, one instruction at a time. */
-    interface Probe {
-        /** Executes one instruction; false when the run ended. */
-        boolean step();
-
-        dev.debuglab.emulator.cpu.Cpu cpu();
-
+    /** The run again, one instruction at a time; its exceptions are recorded through {@link #taken}. */
+    abstract static class Probe {
+        final dev.debuglab.emulator.cpu.Cpu cpu;
         /**
          * When (instructions retired) each exception the probe saw was taken, in order: exact, because the probe runs one
          * instruction at a time (a long run only adds up its count when it returns).
          */
-        List<Long> exceptions();
+        final List<Long> exceptions = new ArrayList<>();
+        /** The exception class of each of {@link #exceptions}, in the same order. */
+        final List<Integer> ecs = new ArrayList<>();
 
-        /** The exception class of each of {@link #exceptions()}, in the same order. */
-        List<Integer> ecs();
+        Probe(dev.debuglab.emulator.cpu.Cpu cpu) {
+            this.cpu = cpu;
+        }
+
+        /** Executes one instruction; false when the run ended. */
+        abstract boolean step();
+
+        /** An exception with syndrome {@code esr} was taken just now. */
+        final void taken(long esr) {
+            exceptions.add(cpu.instructionsRetired);
+            ecs.add((int) (esr >>> 26) & 0x3F);
+        }
     }
 
     /** {@code times} of the run's exceptions replaced, in order, by the probe's exact ones; those past the probe last. */
@@ -522,7 +499,7 @@ final class Runner {
         java.util.Set<Guest.Armed> reached = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         List<Visit> visits = new ArrayList<>();
         for (long n = 0; n <= instructions + 16; n++) {
-            dev.debuglab.emulator.cpu.Cpu c = probe.cpu();
+            dev.debuglab.emulator.cpu.Cpu c = probe.cpu;
             List<Visit> here = new ArrayList<>();
             for (Guest.Armed a : all) {
                 boolean every = !a.kind().equals("step");
@@ -532,9 +509,9 @@ final class Runner {
                 reached.add(a);
                 here.add(new Visit(a, c.instructionsRetired, State.of(c)));
             }
-            int before = probe.exceptions().size();
+            int before = probe.exceptions.size();
             boolean more = probe.step();
-            List<Integer> ecs = probe.ecs();
+            List<Integer> ecs = probe.ecs;
             for (Visit v : here) {
                 boolean generated = false;
                 for (int k = before; k < ecs.size(); k++) generated |= sameKind(v.armed(), ecs.get(k));
