@@ -116,7 +116,7 @@ public final class InstructionCache implements PhysicalMemory.CodeListener {
             if (page == null) continue;
             byte[] was = snapshot[p];
             int from = p << PAGE_SHIFT;
-            if (java.util.Arrays.mismatch(was, 0, was.length, ram, from, from + was.length) < 0) continue; // the same bytes
+            if (Arrays.mismatch(was, 0, was.length, ram, from, from + was.length) < 0) continue; // the same bytes
             long[] bits = filled[p];
             for (int k = 0; k < bits.length; k++) {
                 for (long b = bits[k]; b != 0; b &= b - 1) {
